@@ -1,0 +1,125 @@
+// The one door into the core: validates every input, checks the caller's role, runs the
+// service (one at a time: the store has one writer), and returns a value or a typed error.
+// Transports (in-process, HTTP, MessagePort) carry {id, method, input} and nothing else.
+import { ZodError } from 'zod';
+import type { Store } from '../../db/store';
+import { AppError, type ErrorBody, type FieldIssue } from './errors';
+import { systemClock, type Actor, type Clock, type Ctx, type Progress } from './context';
+import { methods, type MethodName, type Methods } from './contract';
+import type { AnyMethod, MethodInput, MethodOutput } from './define';
+
+export type CallResult<T = unknown> = { ok: true; value: T } | { ok: false; error: ErrorBody };
+
+export interface CallOptions {
+  onProgress?: (p: Progress) => void;
+  signal?: AbortSignal;
+}
+
+export interface Core {
+  /** Untrusted entry point: method name and input come from outside. */
+  call(method: string, input: unknown, options?: CallOptions): Promise<CallResult>;
+  /** Typed entry point for in-process callers; throws AppError on failure. */
+  invoke<K extends MethodName>(
+    method: K,
+    input: MethodInput<Methods[K]>,
+    options?: CallOptions,
+  ): Promise<MethodOutput<Methods[K]>>;
+  readonly store: Store;
+}
+
+export interface CoreOptions {
+  store: Store;
+  clock?: Clock;
+  actor?: Actor;
+}
+
+export function zodIssues(err: ZodError): FieldIssue[] {
+  return err.issues.map((i) => ({
+    path: i.path.map(String).join('.') || '(input)',
+    message: i.message,
+  }));
+}
+
+export function toErrorBody(err: unknown): ErrorBody {
+  if (err instanceof AppError) return err.toBody();
+  if (err instanceof ZodError) {
+    const issues = zodIssues(err);
+    return {
+      code: 'VALIDATION',
+      message: issues.map((i) => `${i.path}: ${i.message}`).join('; '),
+      details: { issues },
+    };
+  }
+  const e = err as { code?: unknown; message?: unknown };
+  if (typeof e?.code === 'string' && e.code.startsWith('SQLITE_CONSTRAINT')) {
+    // The services check what they can; a constraint that still fires is reported, not hidden.
+    return { code: 'CONFLICT', message: `The store refused the change: ${String(e.message)}` };
+  }
+  return { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
+}
+
+export function createCore(options: CoreOptions): Core {
+  const { store } = options;
+  const clock = options.clock ?? systemClock;
+  const actor = options.actor ?? { role: 'owner' };
+  let queue: Promise<unknown> = Promise.resolve();
+
+  async function run(method: string, input: unknown, callOptions: CallOptions = {}) {
+    const def = Object.hasOwn(methods, method)
+      ? (methods[method as MethodName] as AnyMethod)
+      : undefined;
+    if (!def) throw new AppError('UNKNOWN_METHOD', `No method named ${method}`, { method });
+    const roles = def.roles ?? ['owner'];
+    if (!roles.includes(actor.role)) {
+      throw new AppError('FORBIDDEN', `${method} is not allowed for role ${actor.role}`);
+    }
+    const parsed = def.input.safeParse(input ?? {});
+    if (!parsed.success) {
+      const issues = zodIssues(parsed.error);
+      throw new AppError(
+        'VALIDATION',
+        `Invalid input for ${method}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+        { issues },
+      );
+    }
+    const ctx: Ctx = {
+      db: store.db,
+      sqlite: store.sqlite,
+      clock,
+      actor,
+      progress: callOptions.onProgress ?? (() => {}),
+      ...(callOptions.signal ? { signal: callOptions.signal } : {}),
+    };
+    return def.run(ctx, parsed.data);
+  }
+
+  function serialized<T>(fn: () => Promise<T>): Promise<T> {
+    const next = queue.then(fn, fn);
+    queue = next.catch(() => undefined);
+    return next;
+  }
+
+  return {
+    store,
+    call(method, input, callOptions) {
+      return serialized(async () => {
+        try {
+          return { ok: true as const, value: await run(method, input, callOptions) };
+        } catch (err) {
+          return { ok: false as const, error: toErrorBody(err) };
+        }
+      });
+    },
+    invoke(method, input, callOptions) {
+      return serialized(async () => {
+        try {
+          return (await run(method, input, callOptions)) as never;
+        } catch (err) {
+          if (err instanceof AppError) throw err;
+          const body = toErrorBody(err);
+          throw new AppError(body.code, body.message, body.details);
+        }
+      });
+    },
+  };
+}

@@ -1,0 +1,10 @@
+// Adds a recorded source's P&L contributions to the rollup, inside the caller's transaction.
+// Call it once per source, at the moment the money is recognised: an order when it becomes
+// paid, a refund, an expense or an income row when written. See db/pnl.ts.
+import { CompiledQuery } from 'kysely';
+import type { Tx } from '../api/context';
+import { ADD_SOURCE_SQL, type PnlSourceKind } from '../../db/pnl';
+
+export async function addToPnl(trx: Tx, kind: PnlSourceKind, sourceId: string): Promise<void> {
+  await trx.executeQuery(CompiledQuery.raw(ADD_SOURCE_SQL, [kind, sourceId]));
+}

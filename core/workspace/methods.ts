@@ -1,0 +1,88 @@
+// Workspace: create the business, read and change its settings, check and back up the store.
+import { z } from 'zod';
+import { method, type AnyMethod } from '../api/define';
+import { inTransaction, newId, nowIso } from '../api/context';
+import { AppError } from '../api/errors';
+import { CURRENCY_CODES } from '../money';
+import { backupStore, checkIntegrity } from '../../db/store';
+import { LATEST_VERSION } from '../../db/migrations';
+import { readSettings, requireSettings, writeSettings } from './settings';
+
+export const workspaceMethods = {
+  'workspace.init': method({
+    summary: 'Start a new business in an empty store (name, currency).',
+    mutates: true,
+    input: z.object({
+      name: z.string().trim().min(1).max(100).default('我的小店'),
+      currency: z
+        .string()
+        .trim()
+        .toUpperCase()
+        .refine((c) => CURRENCY_CODES.includes(c), `use one of ${CURRENCY_CODES.join(', ')}`)
+        .default('CNY'),
+      refundWindowDays: z.number().int().min(0).max(365).default(7),
+    }),
+    async run(ctx, input) {
+      return inTransaction(ctx, async (trx) => {
+        const existing = await readSettings(trx);
+        if (existing) {
+          throw new AppError('INVALID_STATE', `This store already holds the business "${existing.name}".`);
+        }
+        await writeSettings(trx, {
+          id: newId(),
+          name: input.name,
+          currency: input.currency,
+          refundWindowDays: input.refundWindowDays,
+          createdAt: nowIso(ctx),
+        });
+        return requireSettings(trx);
+      });
+    },
+  }),
+
+  'workspace.get': method({
+    summary: 'The business settings, or null when the store is still empty.',
+    mutates: false,
+    roles: ['owner', 'agent'],
+    input: z.object({}),
+    async run(ctx) {
+      const settings = await readSettings(ctx.db);
+      return { settings, schemaVersion: LATEST_VERSION };
+    },
+  }),
+
+  'workspace.update': method({
+    summary: 'Change the business name or refund window (the currency is fixed once money is recorded).',
+    mutates: true,
+    input: z.object({
+      name: z.string().trim().min(1).max(100).optional(),
+      refundWindowDays: z.number().int().min(0).max(365).optional(),
+    }),
+    async run(ctx, input) {
+      return inTransaction(ctx, async (trx) => {
+        await requireSettings(trx);
+        await writeSettings(trx, input);
+        return requireSettings(trx);
+      });
+    },
+  }),
+
+  'store.integrity': method({
+    summary: 'Run SQLite integrity and foreign-key checks on the store.',
+    mutates: false,
+    input: z.object({}),
+    async run(ctx) {
+      return checkIntegrity(ctx.sqlite);
+    },
+  }),
+
+  'store.backup': method({
+    summary: 'Write a consistent copy of the store to a file (VACUUM INTO).',
+    mutates: false,
+    input: z.object({ to: z.string().trim().min(1) }),
+    async run(ctx, input) {
+      backupStore(ctx.sqlite, input.to);
+      return { file: input.to };
+    },
+  }),
+} satisfies Record<string, AnyMethod>;

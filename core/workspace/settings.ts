@@ -1,0 +1,66 @@
+// Workspace settings (name, currency, refund window) kept in the settings table.
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+import { currency, type Currency } from '../money';
+import { AppError } from '../api/errors';
+
+export interface WorkspaceSettings {
+  id: string;
+  name: string;
+  currency: string;
+  refundWindowDays: number;
+  createdAt: string;
+}
+
+const KEYS = {
+  id: 'workspace.id',
+  name: 'workspace.name',
+  currency: 'workspace.currency',
+  refundWindowDays: 'workspace.refund_window_days',
+  createdAt: 'workspace.created_at',
+} as const;
+
+export async function readSettings(db: Kysely<Database>): Promise<WorkspaceSettings | null> {
+  const rows = await db.selectFrom('settings').selectAll().execute();
+  const map = new Map(rows.map((r) => [r.key, r.value]));
+  const id = map.get(KEYS.id);
+  if (!id) return null;
+  return {
+    id,
+    name: map.get(KEYS.name) ?? '',
+    currency: map.get(KEYS.currency) ?? 'CNY',
+    refundWindowDays: Number(map.get(KEYS.refundWindowDays) ?? 7),
+    createdAt: map.get(KEYS.createdAt) ?? '',
+  };
+}
+
+export async function requireSettings(db: Kysely<Database>): Promise<WorkspaceSettings> {
+  const s = await readSettings(db);
+  if (!s) {
+    throw new AppError(
+      'INVALID_STATE',
+      'This store has no business yet: run `qundesk --store FILE init` (or workspace.init) first.',
+    );
+  }
+  return s;
+}
+
+/** The workspace currency (amount decimals for parsing and formatting). */
+export async function workspaceCurrency(db: Kysely<Database>): Promise<Currency> {
+  return currency((await requireSettings(db)).currency);
+}
+
+export async function writeSettings(
+  db: Kysely<Database>,
+  values: Partial<WorkspaceSettings>,
+): Promise<void> {
+  for (const [k, key] of Object.entries(KEYS) as [keyof WorkspaceSettings, string][]) {
+    const v = values[k];
+    if (v === undefined) continue;
+    await db
+      .insertInto('settings')
+      .values({ key, value: String(v) })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(v) }))
+      .execute();
+  }
+}
