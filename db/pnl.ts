@@ -3,7 +3,12 @@
 // rebuild run the same statement, so the two can never disagree about what a figure is.
 import type BetterSqlite3 from 'better-sqlite3';
 
-export type PnlSourceKind = 'order' | 'refund' | 'expense' | 'income' | 'commission';
+/**
+ * Sources of P&L contributions. 'order' is an order's lines and shipping (added once, when it
+ * becomes paid); 'order_fee' is one fee line of a paid order (added when the order becomes paid,
+ * or when the fee is recorded on an already-paid order).
+ */
+export type PnlSourceKind = 'order' | 'order_fee' | 'refund' | 'expense' | 'income' | 'commission';
 
 const KEY = `CASE d.dim
     WHEN 'total' THEN ''

@@ -40,9 +40,11 @@ CREATE VIEW pnl_contributions AS
     FROM orders o
    WHERE o.paid_on IS NOT NULL AND o.shipping_charged <> 0
   UNION ALL
-  -- Order fee lines (platform, payment, shipping cost, packaging, other).
-  SELECT 'order', o.id, o.paid_on, NULL, NULL, o.group_id, o.agent_id, o.campaign_id, o.customer_id,
-         'order:' || f.kind, o.id, 0, 0, f.amount, 0, 0
+  -- Order fee lines (platform, payment, shipping cost, packaging, other): each fee is its own
+  -- source, so a fee added after payment is recognised on the order's paid day without
+  -- re-adding the order. It does not count the order again (order_id NULL).
+  SELECT 'order_fee', f.id, o.paid_on, NULL, NULL, o.group_id, o.agent_id, o.campaign_id, o.customer_id,
+         'order:' || f.kind, NULL, 0, 0, f.amount, 0, 0
     FROM orders o JOIN order_fees f ON f.order_id = o.id
    WHERE o.paid_on IS NOT NULL
   UNION ALL
