@@ -21,5 +21,4 @@ export function method<I extends z.ZodType, O>(def: MethodDef<I, O>): MethodDef<
 }
 
 export type MethodInput<M> = M extends MethodDef<infer I, unknown> ? z.input<I> : never;
-export type MethodOutput<M> =
-  M extends MethodDef<z.ZodType, infer O> ? Awaited<O> : never;
+export type MethodOutput<M> = M extends MethodDef<z.ZodType, infer O> ? Awaited<O> : never;

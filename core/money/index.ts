@@ -71,14 +71,18 @@ const DECIMAL = /^([+-])?(\d*)(?:\.(\d*))?$/;
  */
 export function parseAmount(text: string | number, decimals = 2): number | null {
   let s = typeof text === 'number' ? numberToPlainString(text) : text;
-  s = s.trim().replace(/[,\s，]/g, '').replace(/^[¥￥$€]|^(?:CNY|RMB)/i, '');
+  s = s
+    .trim()
+    .replace(/[,\s，]/g, '')
+    .replace(/^[¥￥$€]|^(?:CNY|RMB)/i, '');
   const m = DECIMAL.exec(s);
   if (!m || (m[2] === '' && (m[3] ?? '') === '')) return null;
   const sign = m[1] === '-' ? -1n : 1n;
   const whole = m[2] === '' ? '0' : m[2]!;
   const frac = m[3] ?? '';
   const scale = 10n ** BigInt(decimals);
-  let minor = BigInt(whole) * scale + BigInt((frac.slice(0, decimals) || '0').padEnd(decimals, '0'));
+  let minor =
+    BigInt(whole) * scale + BigInt((frac.slice(0, decimals) || '0').padEnd(decimals, '0'));
   const rest = frac.slice(decimals);
   if (rest.length > 0 && rest[0]! >= '5') minor += 1n;
   const value = sign * minor;

@@ -8,7 +8,10 @@ export const id = z.string().trim().min(1, 'required').max(64);
 export const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD')
-  .refine((s) => isValid(parseISO(s)) && parseISO(s).toISOString().startsWith(s), 'not a real date');
+  .refine(
+    (s) => isValid(parseISO(s)) && parseISO(s).toISOString().startsWith(s),
+    'not a real date',
+  );
 
 /** Money in integer minor units (fen). */
 export const money = z
@@ -21,7 +24,10 @@ export const positiveMoney = money.refine((n) => n > 0, 'must be more than 0');
 /** A rate in basis points (1% = 100). */
 export const basisPoints = z.number().int('rates are integer basis points').min(0).max(10_000);
 
-export const quantity = z.number().int('quantity must be a whole number').positive('must be more than 0');
+export const quantity = z
+  .number()
+  .int('quantity must be a whole number')
+  .positive('must be more than 0');
 
 export const text = (max = 200) => z.string().trim().max(max, `at most ${max} characters`);
 export const requiredText = (max = 200) => text(max).min(1, 'required');

@@ -26,7 +26,10 @@ export const workspaceMethods = {
       return inTransaction(ctx, async (trx) => {
         const existing = await readSettings(trx);
         if (existing) {
-          throw new AppError('INVALID_STATE', `This store already holds the business "${existing.name}".`);
+          throw new AppError(
+            'INVALID_STATE',
+            `This store already holds the business "${existing.name}".`,
+          );
         }
         await writeSettings(trx, {
           id: newId(),
@@ -52,7 +55,8 @@ export const workspaceMethods = {
   }),
 
   'workspace.update': method({
-    summary: 'Change the business name or refund window (the currency is fixed once money is recorded).',
+    summary:
+      'Change the business name or refund window (the currency is fixed once money is recorded).',
     mutates: true,
     input: z.object({
       name: z.string().trim().min(1).max(100).optional(),

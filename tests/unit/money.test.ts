@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  allocate,
-  applyRate,
-  divRoundHalfUp,
-  formatAmount,
-  parseAmount,
-} from '../../core/money';
+import { allocate, applyRate, divRoundHalfUp, formatAmount, parseAmount } from '../../core/money';
 
 describe('money', () => {
   it('parses decimal text half-up to the minor unit, once', () => {
