@@ -1,7 +1,11 @@
 // The stock movement ledger: the only way stock changes. On-hand is the sum of movements;
 // products.on_hand and products.avg_cost are caches updated in the same transaction.
 // Negative stock is allowed (sellers take orders before goods arrive) and flagged by
-// stock.lowStock / stock.negative, never hidden.
+// stock.levels / stock.lowStock (`negative`), never hidden.
+//
+// Average cost rule: goods coming in at a known cost (purchase, opening, restock, cancelled
+// sale) move the average; everything else (sales, damage, stocktake gains and losses,
+// adjustments) is booked at the current average and leaves it as it is.
 import type { Tx } from '../api/context';
 import { newId } from '../api/context';
 import { notFound } from '../api/errors';
@@ -51,11 +55,21 @@ export function nextAverageCost(
   quantityIn: number,
   unitCostIn: number,
 ): number {
+  if (quantityIn <= 0) throw new RangeError('nextAverageCost: quantityIn must be more than 0');
   const base = Math.max(onHand, 0);
   return divRoundHalfUp(base * avgCost + quantityIn * unitCostIn, base + quantityIn);
 }
 
 export async function recordMovement(trx: Tx, m: MovementInput): Promise<MovementResult> {
+  // Callers validate their input; these guard the ledger against a caller's bug.
+  if (!Number.isSafeInteger(m.quantity) || m.quantity === 0) {
+    throw new RangeError(
+      `recordMovement: quantity must be a non-zero whole number, got ${m.quantity}`,
+    );
+  }
+  if (m.unitCost !== undefined && (!Number.isSafeInteger(m.unitCost) || m.unitCost < 0)) {
+    throw new RangeError(`recordMovement: unitCost must be a whole number of minor units >= 0`);
+  }
   const product = await trx
     .selectFrom('products')
     .select(['on_hand', 'avg_cost'])

@@ -31,6 +31,8 @@ CREATE TABLE customers (
 ) STRICT;
 CREATE INDEX customers_phone ON customers(phone);
 CREATE INDEX customers_owner_agent ON customers(owner_agent_id);
+-- Customer lists are sorted by pinyin (张 among the z's), a page at a time.
+CREATE INDEX customers_name_pinyin ON customers(name_pinyin, name, id);
 
 CREATE TABLE customer_tags (
   customer_id TEXT NOT NULL REFERENCES customers(id),

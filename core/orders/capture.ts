@@ -1,0 +1,131 @@
+// Facts an order captures as of the sale: the product's SKU, name and category on each line,
+// the customer's group and the credited agent. Later edits of products or customers never
+// rewrite an order that captured them.
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+import { AppError } from '../api/errors';
+
+export interface ProductFacts {
+  id: string;
+  sku: string;
+  name: string;
+  category: string;
+  retailPrice: number;
+}
+
+const missing = (what: string, id: string, path: string): AppError =>
+  new AppError('NOT_FOUND', `${what} ${id} does not exist (${path}).`, {
+    what,
+    id,
+    path,
+    issues: [{ path, message: `no ${what.toLowerCase()} with this id` }],
+  });
+
+/**
+ * The products named by the lines, by id. A product that does not exist (or was deleted, when
+ * `allowDeleted` is false: new sales only sell the current catalog) is NOT_FOUND naming the line.
+ */
+export async function productsForLines(
+  db: Kysely<Database>,
+  productIds: readonly string[],
+  path: (index: number) => string,
+  allowDeleted = false,
+): Promise<Map<string, ProductFacts>> {
+  const unique = [...new Set(productIds)];
+  const rows = unique.length
+    ? await db
+        .selectFrom('products')
+        .select(['id', 'sku', 'name', 'category', 'retail_price', 'deleted_at'])
+        .where('id', 'in', unique)
+        .execute()
+    : [];
+  const byId = new Map<string, ProductFacts>();
+  for (const r of rows) {
+    if (r.deleted_at !== null && !allowDeleted) continue;
+    byId.set(r.id, {
+      id: r.id,
+      sku: r.sku,
+      name: r.name,
+      category: r.category,
+      retailPrice: r.retail_price,
+    });
+  }
+  productIds.forEach((pid, i) => {
+    if (!byId.has(pid)) throw missing('Product', pid, path(i));
+  });
+  return byId;
+}
+
+export interface CustomerFacts {
+  id: string;
+  ownerAgentId: string | null;
+}
+
+export async function requireCustomer(
+  db: Kysely<Database>,
+  customerId: string,
+  path = 'customerId',
+): Promise<CustomerFacts> {
+  const row = await db
+    .selectFrom('customers')
+    .select(['id', 'owner_agent_id'])
+    .where('id', '=', customerId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  if (!row) throw missing('Customer', customerId, path);
+  return { id: row.id, ownerAgentId: row.owner_agent_id };
+}
+
+export async function requireGroup(
+  db: Kysely<Database>,
+  groupId: string,
+  path = 'groupId',
+): Promise<void> {
+  const row = await db
+    .selectFrom('customer_groups')
+    .select('id')
+    .where('id', '=', groupId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  if (!row) throw missing('Customer group', groupId, path);
+}
+
+/** The group the customer most recently joined and is still in (none: null). */
+export async function currentGroupOf(
+  db: Kysely<Database>,
+  customerId: string,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('group_members as m')
+    .innerJoin('customer_groups as g', 'g.id', 'm.group_id')
+    .select('m.group_id')
+    .where('m.customer_id', '=', customerId)
+    .where('m.left_on', 'is', null)
+    .where('g.deleted_at', 'is', null)
+    .orderBy('m.joined_on', 'desc')
+    .orderBy('m.group_id', 'desc')
+    .executeTakeFirst();
+  return row?.group_id ?? null;
+}
+
+export interface Attribution {
+  customerId: string | null;
+  groupId: string | null;
+  agentId: string | null;
+}
+
+/**
+ * Who the sale belongs to. `undefined` means "not given": the group falls back to the customer's
+ * current group and the agent to the customer's owner agent; an explicit null means none.
+ */
+export async function attribute(
+  db: Kysely<Database>,
+  given: { customerId: string | null; groupId?: string | null; agentId?: string | null },
+): Promise<Attribution> {
+  const customer = given.customerId ? await requireCustomer(db, given.customerId) : null;
+  let groupId = given.groupId;
+  if (groupId) await requireGroup(db, groupId);
+  if (groupId === undefined) groupId = customer ? await currentGroupOf(db, customer.id) : null;
+  const agentId = given.agentId === undefined ? (customer?.ownerAgentId ?? null) : given.agentId;
+  return { customerId: customer?.id ?? null, groupId, agentId };
+}

@@ -1,0 +1,227 @@
+// The order's life: draft -> confirmed -> paid -> shipped -> completed, or cancelled while unpaid.
+// Each step that moves stock or recognises money happens here, inside the caller's transaction.
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, OrdersTable, OrderStatus } from '../../db/schema';
+import { newId, nowIso, type Ctx, type Tx } from '../api/context';
+import { invalidState, notFound } from '../api/errors';
+import { recordMovement } from '../stock/ledger';
+import { addToPnl } from '../figures/rollup';
+
+export type OrderRow = Selectable<OrdersTable>;
+
+/** Statuses in which the customer has paid the whole order. */
+export const PAID_STATUSES: ReadonlySet<OrderStatus> = new Set(['paid', 'shipped', 'completed']);
+export const UNPAID_STATUSES: ReadonlySet<OrderStatus> = new Set(['draft', 'confirmed']);
+
+export async function requireOrder(db: Kysely<Database>, id: string): Promise<OrderRow> {
+  const row = await db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('Order', id);
+  return row;
+}
+
+export function assertDraft(order: OrderRow, doing: string): void {
+  if (order.status === 'draft') return;
+  const hint =
+    order.status === 'confirmed'
+      ? 'It is already confirmed: to change it, cancel it and record a new order.'
+      : order.status === 'cancelled'
+        ? 'It is cancelled: record a new order instead.'
+        : 'It is paid: record a refund instead.';
+  throw invalidState(
+    `Order ${order.order_no} is ${order.status}; only a draft can be ${doing}. ${hint}`,
+    {
+      orderId: order.id,
+      status: order.status,
+    },
+  );
+}
+
+/**
+ * Confirms a draft: one 'sale' movement per line, and each line captures the moving average
+ * unit cost at that moment (cost = quantity x unit cost). Stock may go negative.
+ */
+export async function confirmOrder(
+  trx: Tx,
+  ctx: Ctx,
+  order: OrderRow,
+  onDay: string,
+): Promise<void> {
+  const at = nowIso(ctx);
+  const lines = await trx
+    .selectFrom('order_lines')
+    .select(['id', 'product_id', 'quantity'])
+    .where('order_id', '=', order.id)
+    .orderBy('line_no')
+    .execute();
+  for (const line of lines) {
+    const moved = await recordMovement(trx, {
+      productId: line.product_id,
+      kind: 'sale',
+      quantity: -line.quantity,
+      occurredOn: onDay,
+      createdAt: at,
+      orderId: order.id,
+      orderLineId: line.id,
+      note: order.order_no,
+    });
+    await trx
+      .updateTable('order_lines')
+      .set({ unit_cost: moved.unitCost, cost: line.quantity * moved.unitCost })
+      .where('id', '=', line.id)
+      .execute();
+  }
+  await trx
+    .updateTable('orders')
+    .set({ status: 'confirmed', confirmed_at: at, updated_at: at })
+    .where('id', '=', order.id)
+    .execute();
+  order.status = 'confirmed';
+  order.confirmed_at = at;
+}
+
+/** Confirms the order if it is still a draft (a payment or a campaign join implies it). */
+export async function ensureConfirmed(trx: Tx, ctx: Ctx, order: OrderRow, onDay: string) {
+  if (order.status === 'draft') await confirmOrder(trx, ctx, order, onDay);
+}
+
+/**
+ * The order is paid in full: its money is recognised on `paidOn`. The order's lines and
+ * shipping, and each of its fees, are added to the P&L rollup exactly once, here.
+ */
+export async function recognisePaid(trx: Tx, ctx: Ctx, order: OrderRow, paidOn: string) {
+  const at = nowIso(ctx);
+  await trx
+    .updateTable('orders')
+    .set({ status: 'paid', paid_on: paidOn, updated_at: at })
+    .where('id', '=', order.id)
+    .execute();
+  order.status = 'paid';
+  order.paid_on = paidOn;
+  await addToPnl(trx, 'order', order.id);
+  const fees = await trx
+    .selectFrom('order_fees')
+    .select('id')
+    .where('order_id', '=', order.id)
+    .execute();
+  for (const fee of fees) await addToPnl(trx, 'order_fee', fee.id);
+}
+
+/**
+ * Cancels an unpaid order. A confirmed order's sales are reversed by 'sale_cancel' movements
+ * that bring the goods back at the unit cost each line captured.
+ */
+export async function cancelOrder(
+  trx: Tx,
+  ctx: Ctx,
+  order: OrderRow,
+  reason: string | null,
+  onDay: string,
+): Promise<void> {
+  if (!UNPAID_STATUSES.has(order.status)) {
+    throw invalidState(
+      order.status === 'cancelled'
+        ? `Order ${order.order_no} is already cancelled.`
+        : `Order ${order.order_no} is ${order.status} (paid); it cannot be cancelled: refund it instead.`,
+      { orderId: order.id, status: order.status },
+    );
+  }
+  const at = nowIso(ctx);
+  if (order.status === 'confirmed') {
+    const lines = await trx
+      .selectFrom('order_lines')
+      .select(['id', 'product_id', 'quantity', 'unit_cost'])
+      .where('order_id', '=', order.id)
+      .orderBy('line_no')
+      .execute();
+    for (const line of lines) {
+      await recordMovement(trx, {
+        productId: line.product_id,
+        kind: 'sale_cancel',
+        quantity: line.quantity,
+        unitCost: line.unit_cost,
+        occurredOn: onDay,
+        createdAt: at,
+        orderId: order.id,
+        orderLineId: line.id,
+        note: order.order_no,
+      });
+    }
+  }
+  await trx
+    .updateTable('orders')
+    .set({ status: 'cancelled', cancelled_at: at, cancel_reason: reason, updated_at: at })
+    .where('id', '=', order.id)
+    .execute();
+  order.status = 'cancelled';
+  if (order.paid_total > order.refunded_total) {
+    await returnPartPayment(trx, ctx, order, onDay, reason);
+  }
+}
+
+/**
+ * A cancelled order that had part payments: the money goes back to the customer as a refund
+ * record with no lines (nothing was recognised in the P&L, so it contributes nothing there),
+ * so payments in and refunds out still tell the whole cash story.
+ */
+async function returnPartPayment(
+  trx: Tx,
+  ctx: Ctx,
+  order: OrderRow,
+  onDay: string,
+  reason: string | null,
+): Promise<void> {
+  const at = nowIso(ctx);
+  const amount = order.paid_total - order.refunded_total;
+  const id = newId();
+  await trx
+    .insertInto('refunds')
+    .values({
+      id,
+      order_id: order.id,
+      refunded_on: onDay,
+      amount,
+      shipping_amount: 0,
+      restock: 0,
+      reason: reason ? `Order cancelled: ${reason}` : 'Order cancelled: part payment returned',
+      created_at: at,
+    })
+    .execute();
+  await trx
+    .updateTable('orders')
+    .set({ refunded_total: order.refunded_total + amount })
+    .where('id', '=', order.id)
+    .execute();
+  order.refunded_total += amount;
+  await addToPnl(trx, 'refund', id);
+}
+
+export async function setStatus(
+  trx: Tx,
+  ctx: Ctx,
+  order: OrderRow,
+  to: 'shipped' | 'completed',
+): Promise<void> {
+  const from: readonly OrderStatus[] = to === 'shipped' ? ['paid'] : ['paid', 'shipped'];
+  if (!from.includes(order.status)) {
+    const hint = UNPAID_STATUSES.has(order.status)
+      ? 'Record the payment first.'
+      : order.status === 'cancelled'
+        ? 'A cancelled order cannot move on.'
+        : `It is already ${order.status}.`;
+    throw invalidState(
+      `Order ${order.order_no} is ${order.status}; only a ${from.join(' or ')} order can be marked ${to}. ${hint}`,
+      { orderId: order.id, status: order.status },
+    );
+  }
+  const at = nowIso(ctx);
+  await trx
+    .updateTable('orders')
+    .set(
+      to === 'shipped'
+        ? { status: to, shipped_at: at, updated_at: at }
+        : { status: to, completed_at: at, updated_at: at },
+    )
+    .where('id', '=', order.id)
+    .execute();
+  order.status = to;
+}
