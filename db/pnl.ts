@@ -43,10 +43,27 @@ ON CONFLICT (dim, day, key) DO UPDATE SET
   other_income = other_income + excluded.other_income,
   orders = orders + excluded.orders`;
 
+/**
+ * SQL that writes the rollup of every source into `table` (pnl_daily, or a TEMP copy with the
+ * same columns that figures.verify compares against the live rollup).
+ */
+export const recomputePnlSql = (table: string): string =>
+  `INSERT INTO ${table} ${COLUMNS} ${SELECT('1')}`;
+
+/**
+ * Statements that recompute the whole rollup from the source tables. pnl_monthly is emptied
+ * first, so the delete trigger on pnl_daily has nothing to subtract from, and the insert
+ * trigger then fills it again.
+ */
+export const REBUILD_PNL_SQL: readonly string[] = [
+  'DELETE FROM pnl_monthly',
+  'DELETE FROM pnl_daily',
+  recomputePnlSql('pnl_daily'),
+];
+
 /** Recomputes the whole rollup from the source tables. */
 export function rebuildPnl(sqlite: BetterSqlite3.Database): void {
   sqlite.transaction(() => {
-    sqlite.exec('DELETE FROM pnl_daily');
-    sqlite.exec(`INSERT INTO pnl_daily ${COLUMNS} ${SELECT('1')}`);
+    for (const statement of REBUILD_PNL_SQL) sqlite.exec(statement);
   })();
 }

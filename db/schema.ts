@@ -351,6 +351,19 @@ export interface PnlDailyTable {
   orders: number;
 }
 
+/** pnl_daily summed per calendar month ('YYYY-MM'), kept in step by triggers. */
+export interface PnlMonthlyTable {
+  dim: PnlDim;
+  month: string;
+  key: string;
+  revenue: number;
+  cogs: number;
+  fees: number;
+  commissions: number;
+  other_income: number;
+  orders: number;
+}
+
 export interface Database {
   settings: SettingsTable;
   customers: CustomersTable;
@@ -379,6 +392,7 @@ export interface Database {
   other_income: OtherIncomeTable;
   personal_data_log: PersonalDataLogTable;
   pnl_daily: PnlDailyTable;
+  pnl_monthly: PnlMonthlyTable;
 }
 
 // Generated is re-exported for later tables with AUTOINCREMENT-style keys.

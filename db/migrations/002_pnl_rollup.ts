@@ -24,6 +24,69 @@ CREATE TABLE pnl_daily (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX pnl_daily_key ON pnl_daily(dim, key, day);
 
+-- The same rollup per calendar month ('YYYY-MM'), so a breakdown over two years reads 24 rows per
+-- key instead of 730. Triggers keep it in step with every write to pnl_daily (incremental adds
+-- and rebuilds alike), so nothing else has to remember it.
+CREATE TABLE pnl_monthly (
+  dim TEXT NOT NULL,
+  month TEXT NOT NULL,
+  key TEXT NOT NULL,
+  revenue INTEGER NOT NULL DEFAULT 0,
+  cogs INTEGER NOT NULL DEFAULT 0,
+  fees INTEGER NOT NULL DEFAULT 0,
+  commissions INTEGER NOT NULL DEFAULT 0,
+  other_income INTEGER NOT NULL DEFAULT 0,
+  orders INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (dim, month, key)
+) STRICT, WITHOUT ROWID;
+
+CREATE TRIGGER pnl_daily_monthly_i AFTER INSERT ON pnl_daily BEGIN
+  INSERT INTO pnl_monthly (dim, month, key, revenue, cogs, fees, commissions, other_income, orders)
+  VALUES (NEW.dim, substr(NEW.day, 1, 7), NEW.key, NEW.revenue, NEW.cogs, NEW.fees,
+          NEW.commissions, NEW.other_income, NEW.orders)
+  ON CONFLICT (dim, month, key) DO UPDATE SET
+    revenue = revenue + excluded.revenue, cogs = cogs + excluded.cogs, fees = fees + excluded.fees,
+    commissions = commissions + excluded.commissions,
+    other_income = other_income + excluded.other_income, orders = orders + excluded.orders;
+END;
+-- The rollup only ever adds to a row in place (same dim, day and key): add the difference.
+CREATE TRIGGER pnl_daily_monthly_u AFTER UPDATE ON pnl_daily
+  WHEN NEW.dim = OLD.dim AND substr(NEW.day, 1, 7) = substr(OLD.day, 1, 7) AND NEW.key = OLD.key
+BEGIN
+  INSERT INTO pnl_monthly (dim, month, key, revenue, cogs, fees, commissions, other_income, orders)
+  VALUES (NEW.dim, substr(NEW.day, 1, 7), NEW.key, NEW.revenue - OLD.revenue, NEW.cogs - OLD.cogs,
+          NEW.fees - OLD.fees, NEW.commissions - OLD.commissions,
+          NEW.other_income - OLD.other_income, NEW.orders - OLD.orders)
+  ON CONFLICT (dim, month, key) DO UPDATE SET
+    revenue = revenue + excluded.revenue, cogs = cogs + excluded.cogs, fees = fees + excluded.fees,
+    commissions = commissions + excluded.commissions,
+    other_income = other_income + excluded.other_income, orders = orders + excluded.orders;
+END;
+-- A row moved to another dim, key or month (repairs only): out of the old month, into the new.
+CREATE TRIGGER pnl_daily_monthly_moved AFTER UPDATE ON pnl_daily
+  WHEN NOT (NEW.dim = OLD.dim AND substr(NEW.day, 1, 7) = substr(OLD.day, 1, 7) AND NEW.key = OLD.key)
+BEGIN
+  UPDATE pnl_monthly SET
+    revenue = revenue - OLD.revenue, cogs = cogs - OLD.cogs, fees = fees - OLD.fees,
+    commissions = commissions - OLD.commissions, other_income = other_income - OLD.other_income,
+    orders = orders - OLD.orders
+  WHERE dim = OLD.dim AND month = substr(OLD.day, 1, 7) AND key = OLD.key;
+  INSERT INTO pnl_monthly (dim, month, key, revenue, cogs, fees, commissions, other_income, orders)
+  VALUES (NEW.dim, substr(NEW.day, 1, 7), NEW.key, NEW.revenue, NEW.cogs, NEW.fees,
+          NEW.commissions, NEW.other_income, NEW.orders)
+  ON CONFLICT (dim, month, key) DO UPDATE SET
+    revenue = revenue + excluded.revenue, cogs = cogs + excluded.cogs, fees = fees + excluded.fees,
+    commissions = commissions + excluded.commissions,
+    other_income = other_income + excluded.other_income, orders = orders + excluded.orders;
+END;
+CREATE TRIGGER pnl_daily_monthly_d AFTER DELETE ON pnl_daily BEGIN
+  UPDATE pnl_monthly SET
+    revenue = revenue - OLD.revenue, cogs = cogs - OLD.cogs, fees = fees - OLD.fees,
+    commissions = commissions - OLD.commissions, other_income = other_income - OLD.other_income,
+    orders = orders - OLD.orders
+  WHERE dim = OLD.dim AND month = substr(OLD.day, 1, 7) AND key = OLD.key;
+END;
+
 CREATE VIEW pnl_contributions AS
   -- Sale lines: net amount and captured cost, on the day the order was paid.
   SELECT 'order' AS source_kind, o.id AS source_id, o.paid_on AS day,
