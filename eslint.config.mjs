@@ -54,7 +54,10 @@ export default tseslint.config(
             })),
           ],
           patterns: [
-            { group: ['**/db/**', '**/server/**'], message: 'renderer/ talks to the core api only.' },
+            {
+              group: ['**/db/**', '**/server/**'],
+              message: 'renderer/ talks to the core api only.',
+            },
           ],
         },
       ],

@@ -287,14 +287,7 @@ export interface StockMovementsTable {
 }
 
 export type ExpenseCategory =
-  | 'ads'
-  | 'samples'
-  | 'subscription'
-  | 'rent'
-  | 'salary'
-  | 'shipping'
-  | 'packaging'
-  | 'other';
+  'ads' | 'samples' | 'subscription' | 'rent' | 'salary' | 'shipping' | 'packaging' | 'other';
 
 export interface ExpensesTable {
   id: string;
@@ -330,14 +323,7 @@ export interface PersonalDataLogTable {
 }
 
 export type PnlDim =
-  | 'total'
-  | 'product'
-  | 'category'
-  | 'group'
-  | 'agent'
-  | 'campaign'
-  | 'customer'
-  | 'fee';
+  'total' | 'product' | 'category' | 'group' | 'agent' | 'campaign' | 'customer' | 'fee';
 
 export interface PnlDailyTable {
   dim: PnlDim;
