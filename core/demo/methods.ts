@@ -1,4 +1,45 @@
-// API methods of this domain (filled by the demo work).
-import type { AnyMethod } from '../api/define';
+// API methods of the demo domain: a whole, realistic demo business in an empty store.
+import { z } from 'zod';
+import { method, type AnyMethod } from '../api/define';
+import { today } from '../api/context';
+import { day } from '../shared/schemas';
+import { requireSettings } from '../workspace/settings';
+import { generateDemo } from './generator';
 
-export const demoMethods = {} satisfies Record<string, AnyMethod>;
+/** Orders and customers per scale. */
+export const DEMO_SCALES = {
+  small: { orders: 2_000, customers: 500 },
+  medium: { orders: 100_000, customers: 20_000 },
+  large: { orders: 1_000_000, customers: 200_000 },
+} as const;
+
+export const demoInput = z.object({
+  seed: z.number().int('use a whole number').min(0).max(4_294_967_295).default(1),
+  scale: z.enum(['small', 'medium', 'large']).default('small'),
+  orders: z.number().int('use a whole number').min(1).max(5_000_000).optional(),
+  customers: z.number().int('use a whole number').min(1).max(1_000_000).optional(),
+  endDay: day.optional(),
+});
+
+export const demoMethods = {
+  'demo.generate': method({
+    summary:
+      'Fill an empty store with a realistic demo business (two years of orders ending at endDay); same seed, same business.',
+    mutates: true,
+    input: demoInput,
+    async run(ctx, input) {
+      await requireSettings(ctx.db);
+      const scale = DEMO_SCALES[input.scale];
+      return generateDemo(
+        ctx.sqlite,
+        {
+          seed: input.seed,
+          orders: input.orders ?? scale.orders,
+          customers: input.customers ?? scale.customers,
+          endDay: input.endDay ?? today(ctx),
+        },
+        { progress: ctx.progress, signal: ctx.signal },
+      );
+    },
+  }),
+} satisfies Record<string, AnyMethod>;
