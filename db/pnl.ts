@@ -10,21 +10,27 @@ import type BetterSqlite3 from 'better-sqlite3';
  */
 export type PnlSourceKind = 'order' | 'order_fee' | 'refund' | 'expense' | 'income' | 'commission';
 
-const KEY = `CASE d.dim
-    WHEN 'total' THEN ''
-    WHEN 'product' THEN coalesce(c.product_id, '')
-    WHEN 'category' THEN coalesce(c.category, '')
-    WHEN 'group' THEN coalesce(c.group_id, '')
-    WHEN 'agent' THEN coalesce(c.agent_id, '')
-    WHEN 'campaign' THEN coalesce(c.campaign_id, '')
-    WHEN 'customer' THEN coalesce(c.customer_id, '')
-    WHEN 'fee' THEN coalesce(c.fee_key, '')
-  END`;
+/** The key of each dimension in a contribution row ('' = unattributed). */
+const DIM_KEYS = {
+  total: "''",
+  product: "coalesce(c.product_id, '')",
+  category: "coalesce(c.category, '')",
+  group: "coalesce(c.group_id, '')",
+  agent: "coalesce(c.agent_id, '')",
+  campaign: "coalesce(c.campaign_id, '')",
+  customer: "coalesce(c.customer_id, '')",
+  fee: "coalesce(c.fee_key, '')",
+} as const;
+
+const KEY = `CASE d.dim ${Object.entries(DIM_KEYS)
+  .map(([dim, key]) => `WHEN '${dim}' THEN ${key}`)
+  .join(' ')} END`;
+
+const SUMS = `sum(c.revenue), sum(c.cogs), sum(c.fees), sum(c.commissions), sum(c.other_income),
+         count(DISTINCT c.order_id)`;
 
 const SELECT = (where: string) => `
-  SELECT d.dim, c.day, ${KEY} AS key,
-         sum(c.revenue), sum(c.cogs), sum(c.fees), sum(c.commissions), sum(c.other_income),
-         count(DISTINCT c.order_id)
+  SELECT d.dim, c.day, ${KEY} AS key, ${SUMS}
     FROM pnl_contributions c CROSS JOIN pnl_dims d
    WHERE ${where}
    GROUP BY 1, 2, 3`;
@@ -44,11 +50,23 @@ ON CONFLICT (dim, day, key) DO UPDATE SET
   orders = orders + excluded.orders`;
 
 /**
- * SQL that writes the rollup of every source into `table` (pnl_daily, or a TEMP copy with the
- * same columns that figures.verify compares against the live rollup).
+ * Statements that write the rollup of every source into `table` (pnl_daily, or a TEMP copy with
+ * the same columns that figures.verify compares against the live rollup). Same figures as
+ * ADD_SOURCE_SQL for every source, but the view is read once into a TEMP table and grouped one
+ * dimension at a time, which is about twice as fast on a large store as grouping the view
+ * crossed with every dimension at once.
  */
-export const recomputePnlSql = (table: string): string =>
-  `INSERT INTO ${table} ${COLUMNS} ${SELECT('1')}`;
+export const recomputePnlSql = (table: string): string[] => [
+  'DROP TABLE IF EXISTS temp.pnl_all_contributions',
+  'CREATE TEMP TABLE pnl_all_contributions AS SELECT * FROM pnl_contributions',
+  ...Object.entries(DIM_KEYS).map(
+    ([dim, key]) =>
+      `INSERT INTO ${table} ${COLUMNS}
+       SELECT '${dim}', c.day, ${key} AS key, ${SUMS}
+         FROM temp.pnl_all_contributions c GROUP BY 2, 3`,
+  ),
+  'DROP TABLE temp.pnl_all_contributions',
+];
 
 /**
  * Statements that recompute the whole rollup from the source tables. pnl_monthly is emptied
@@ -58,7 +76,7 @@ export const recomputePnlSql = (table: string): string =>
 export const REBUILD_PNL_SQL: readonly string[] = [
   'DELETE FROM pnl_monthly',
   'DELETE FROM pnl_daily',
-  recomputePnlSql('pnl_daily'),
+  ...recomputePnlSql('pnl_daily'),
 ];
 
 /** Recomputes the whole rollup from the source tables. */

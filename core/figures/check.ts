@@ -103,7 +103,7 @@ export async function verifyRollup(db: Kysely<Database>): Promise<VerifyResult> 
       revenue INTEGER NOT NULL, cogs INTEGER NOT NULL, fees INTEGER NOT NULL,
       commissions INTEGER NOT NULL, other_income INTEGER NOT NULL, orders INTEGER NOT NULL,
       PRIMARY KEY (dim, day, key)) WITHOUT ROWID`);
-    await run(recomputePnlSql('temp.pnl_recomputed'));
+    for (const statement of recomputePnlSql('temp.pnl_recomputed')) await run(statement);
     await run(`CREATE TEMP TABLE pnl_daily_by_month (
       dim TEXT NOT NULL, month TEXT NOT NULL, key TEXT NOT NULL,
       revenue INTEGER NOT NULL, cogs INTEGER NOT NULL, fees INTEGER NOT NULL,
