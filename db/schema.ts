@@ -350,6 +350,113 @@ export interface PnlMonthlyTable {
   orders: number;
 }
 
+export interface AgentTiersTable {
+  code: string;
+  name: string;
+  rank: number;
+}
+
+export type AgentStatus = 'active' | 'suspended' | 'left';
+
+export interface AgentsTable {
+  id: string;
+  name: string;
+  phone: string | null;
+  wechat_id: string | null;
+  tier: string;
+  status: Defaulted<AgentStatus>;
+  joined_on: string;
+  upline_id: string | null;
+  customer_id: string | null;
+  notes: string | null;
+  external_ref: string | null;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+export interface AgentClosureTable {
+  ancestor: string;
+  descendant: string;
+  depth: number;
+}
+
+export interface AgentMovesTable {
+  id: string;
+  agent_id: string;
+  from_upline_id: string | null;
+  to_upline_id: string | null;
+  moved_on: string;
+  reason: string | null;
+  created_at: string;
+}
+
+export type CommissionBase = 'net' | 'margin';
+
+export interface CommissionPlansTable {
+  id: string;
+  name: string;
+  effective_from: string;
+  effective_to: string | null;
+  base: CommissionBase;
+  direct_bp: number;
+  level1_bp: Defaulted<number>;
+  level2_bp: Defaulted<number>;
+  note: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type RateScope = 'tier' | 'category' | 'product';
+
+export interface CommissionPlanRatesTable {
+  plan_id: string;
+  scope: RateScope;
+  scope_key: string;
+  level: number;
+  rate_bp: number;
+}
+
+export interface CommissionEntriesTable {
+  id: string;
+  kind: 'accrual' | 'reversal';
+  source_id: string;
+  order_id: string;
+  order_line_id: string;
+  refund_id: string | null;
+  reverses_id: string | null;
+  agent_id: string;
+  level: number;
+  credited_agent_id: string;
+  plan_id: string;
+  base_amount: number;
+  rate_bp: number;
+  amount: number;
+  accrued_on: string;
+  created_at: string;
+}
+
+export interface SettlementsTable {
+  id: string;
+  agent_id: string;
+  period_from: string;
+  period_to: string;
+  total: number;
+  status: 'draft' | 'paid';
+  paid_on: string | null;
+  method: string | null;
+  reference: string | null;
+  paid_by: string | null;
+  note: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SettlementEntriesTable {
+  entry_id: string;
+  settlement_id: string;
+}
+
 export interface Database {
   settings: SettingsTable;
   customers: CustomersTable;
@@ -378,6 +485,15 @@ export interface Database {
   other_income: OtherIncomeTable;
   personal_data_log: PersonalDataLogTable;
   pnl_daily: PnlDailyTable;
+  agent_tiers: AgentTiersTable;
+  agents: AgentsTable;
+  agent_closure: AgentClosureTable;
+  agent_moves: AgentMovesTable;
+  commission_plans: CommissionPlansTable;
+  commission_plan_rates: CommissionPlanRatesTable;
+  commission_entries: CommissionEntriesTable;
+  settlements: SettlementsTable;
+  settlement_entries: SettlementEntriesTable;
   pnl_monthly: PnlMonthlyTable;
 }
 

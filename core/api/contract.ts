@@ -12,6 +12,9 @@ import { figuresMethods } from '../figures/methods';
 import { importsMethods } from '../imports/methods';
 import { exportsMethods } from '../exports/methods';
 import { demoMethods } from '../demo/methods';
+import { agentsMethods } from '../agents/methods';
+import { commissionsMethods } from '../commissions/methods';
+import { complianceMethods } from '../compliance/methods';
 
 export const methods = {
   ...workspaceMethods,
@@ -26,6 +29,9 @@ export const methods = {
   ...importsMethods,
   ...exportsMethods,
   ...demoMethods,
+  ...agentsMethods,
+  ...commissionsMethods,
+  ...complianceMethods,
 };
 
 export type Methods = typeof methods;

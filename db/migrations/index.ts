@@ -3,6 +3,7 @@
 // was written by a newer app and is refused.
 import { sql as initial } from './001_initial';
 import { sql as pnlRollup } from './002_pnl_rollup';
+import { sql as agentsCommissions } from './003_agents_commissions';
 
 export interface Migration {
   version: number;
@@ -15,6 +16,7 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'pnl_rollup', sql: pnlRollup, rebuildPnl: true },
+  { version: 3, name: 'agents_commissions', sql: agentsCommissions },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;

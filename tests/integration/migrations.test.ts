@@ -46,6 +46,12 @@ const seedAt: Record<number, (db: Database.Database) => void> = {
   2: (db) => {
     seedAt[1]!(db);
   },
+  3: (db) => {
+    seedAt[2]!(db);
+    db.exec(`INSERT INTO agents (id, name, tier, joined_on, created_at, updated_at)
+      VALUES ('a1', '李代理', 'general', '2025-01-01', '${T}', '${T}');
+      INSERT INTO agent_closure (ancestor, descendant, depth) VALUES ('a1', 'a1', 0);`);
+  },
 };
 
 describe('migrations', () => {
