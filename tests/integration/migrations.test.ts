@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, StoreTooNewError, checkIntegrity } from '../../db/store';
 import { LATEST_VERSION, migrations } from '../../db/migrations';
+import { rebuildPnl } from '../../db/pnl';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -44,7 +45,9 @@ const seedAt: Record<number, (db: Database.Database) => void> = {
     `);
   },
   2: (db) => {
+    // The v2 app kept the P&L rollup as it recorded things.
     seedAt[1]!(db);
+    rebuildPnl(db);
   },
   3: (db) => {
     seedAt[2]!(db);
