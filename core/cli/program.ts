@@ -268,6 +268,61 @@ function buildProgram(io: CliIo, progress: Progress): Command {
       },
     );
 
+  report
+    .command('commissions')
+    .description('Commissions by agent accrued in a date range, by level and status (the ledger).')
+    .requiredOption('--from <day>', 'first day, YYYY-MM-DD', dayArg)
+    .requiredOption('--to <day>', 'last day, YYYY-MM-DD', dayArg)
+    .option('--agent <id>', 'one agent only')
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices(['table', 'json', 'csv', 'xlsx'])
+        .default('table'),
+    )
+    .option('--out <file>', 'write to this file instead of the screen')
+    .action(
+      async (
+        opts: { from: string; to: string; agent?: string; format: string; out?: string },
+        cmd: Command,
+      ) => {
+        if (opts.format === 'xlsx' && !opts.out)
+          throw new UsageError('--format xlsx needs --out FILE.xlsx');
+        await withCore(cmd, false, async (core) => {
+          const range = {
+            from: opts.from,
+            to: opts.to,
+            ...(opts.agent !== undefined && { agentId: opts.agent }),
+          };
+          if (opts.format === 'csv' || opts.format === 'xlsx') {
+            if (opts.out && !opts.out.toLowerCase().endsWith(`.${opts.format}`))
+              throw new UsageError(`--format ${opts.format} needs --out FILE.${opts.format}`);
+            const dir = opts.out ? null : mkdtempSync(join(tmpdir(), 'qundesk-report-'));
+            try {
+              const file = opts.out ? resolve(opts.out) : join(dir!, 'commissions.csv');
+              const r = await core.invoke('commission.reportExport', { ...range, file });
+              if (opts.out) io.out(`Wrote the commissions report (${r.rows} rows) to ${r.file}\n`);
+              else io.out(readFileSync(file, 'utf8'));
+            } finally {
+              if (dir) rmSync(dir, { recursive: true, force: true });
+            }
+            return;
+          }
+          const value = await core.invoke('commission.report', range);
+          const { commissionReportText } = await import('../commissions/report');
+          const text =
+            opts.format === 'json'
+              ? `${JSON.stringify(value, null, 2)}\n`
+              : commissionReportText(value);
+          if (opts.out) {
+            writeFileSync(resolve(opts.out), text, 'utf8');
+            io.out(`Wrote the commissions report to ${resolve(opts.out)}\n`);
+          } else {
+            io.out(text);
+          }
+        });
+      },
+    );
+
   program
     .command('export')
     .description('Export orders, customers, products or stock movements to a .csv or .xlsx file.')

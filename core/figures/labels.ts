@@ -20,15 +20,14 @@ async function lookup(
   return labels;
 }
 
-/**
- * Labels of agents. Agents arrive with a later issue; until then an agent is shown by its id.
- * This is the one place to change when the agents table exists.
- */
-export async function agentLabels(
-  _db: Kysely<Database>,
+/** Agent names by id (deleted agents keep their name: their past figures still show). */
+export function agentLabels(
+  db: Kysely<Database>,
   agentIds: readonly string[],
 ): Promise<Map<string, string>> {
-  return new Map(agentIds.map((id) => [id, id]));
+  return lookup(agentIds, (chunk) =>
+    db.selectFrom('agents').select(['id', 'name as label']).where('id', 'in', chunk).execute(),
+  );
 }
 
 /** Customer names by id (an erased customer's name is already anonymised in place). */

@@ -10,6 +10,7 @@ import { day, id, nonNegativeMoney, quantity } from '../shared/schemas';
 import { divRoundHalfUp } from '../money';
 import { recordMovement } from '../stock/ledger';
 import { addToPnl } from '../figures/rollup';
+import { accrueCommissions } from '../commissions/ledger';
 import { assertOrderNoFree } from './numbering';
 import { productsForLines, requireCustomer, requireGroup } from './capture';
 import { PAID_STATUSES } from './lifecycle';
@@ -221,6 +222,7 @@ export async function recordImportedOrder(
     }
     await addToPnl(trx, 'order', orderId);
     for (const feeId of feeIds) await addToPnl(trx, 'order_fee', feeId);
+    await accrueCommissions(trx, ctx, orderId);
   }
   return { id: orderId };
 }

@@ -6,6 +6,7 @@ import { newId, nowIso, type Ctx, type Tx } from '../api/context';
 import { invalidState, notFound } from '../api/errors';
 import { recordMovement } from '../stock/ledger';
 import { addToPnl } from '../figures/rollup';
+import { accrueCommissions } from '../commissions/ledger';
 
 export type OrderRow = Selectable<OrdersTable>;
 
@@ -104,6 +105,8 @@ export async function recognisePaid(trx: Tx, ctx: Ctx, order: OrderRow, paidOn: 
     .where('order_id', '=', order.id)
     .execute();
   for (const fee of fees) await addToPnl(trx, 'order_fee', fee.id);
+  // Commissions with the plan and tree in force now (adds them to the P&L when any are written).
+  await accrueCommissions(trx, ctx, order.id);
 }
 
 /**

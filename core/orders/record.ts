@@ -6,6 +6,12 @@ import { priceLines } from './pricing';
 import { nextOrderNo } from './numbering';
 import { moneyText } from './money-text';
 import { confirmOrder, requireOrder, type OrderRow } from './lifecycle';
+import { agentOfCustomer } from '../agents/agent';
+
+/** 1 when the buyer is an agent's own customer record: a wholesale order (no commission). */
+async function wholesaleFlag(trx: Tx, customerId: string | null): Promise<number> {
+  return customerId !== null && (await agentOfCustomer(trx, customerId)) !== null ? 1 : 0;
+}
 
 export interface OrderLineSpec {
   productId: string;
@@ -126,6 +132,7 @@ export async function createOrder(trx: Tx, ctx: Ctx, spec: NewOrder): Promise<Or
       cancel_reason: null,
       order_discount: spec.orderDiscount,
       shipping_charged: spec.shippingCharged,
+      is_wholesale: await wholesaleFlag(trx, who.customerId),
       source: spec.source,
       shipping_address: spec.shippingAddress,
       note: spec.note,
@@ -210,6 +217,7 @@ export async function updateDraft(trx: Tx, ctx: Ctx, order: OrderRow, c: DraftCh
       customer_id: who.customerId,
       group_id: who.groupId,
       agent_id: who.agentId,
+      is_wholesale: await wholesaleFlag(trx, who.customerId),
       ordered_on: c.orderedOn ?? order.ordered_on,
       order_discount: orderDiscount,
       shipping_charged: shippingCharged,

@@ -7,6 +7,7 @@ import { fieldError, invalidState } from '../api/errors';
 import { mulDivRoundHalfUp } from '../money';
 import { recordMovement } from '../stock/ledger';
 import { addToPnl } from '../figures/rollup';
+import { reverseCommissions } from '../commissions/ledger';
 import { moneyText } from './money-text';
 import { PAID_STATUSES, type OrderRow } from './lifecycle';
 
@@ -262,6 +263,8 @@ export async function createRefund(
     .where('id', '=', order.id)
     .execute();
   await addToPnl(trx, 'refund', refundId);
+  // Reverses the refunded share of the lines' commission accruals (and adds it to the P&L).
+  await reverseCommissions(trx, ctx, refundId);
   return refundId;
 }
 

@@ -1,0 +1,168 @@
+// The commission ledger: accruals written when an order becomes paid (plan and tree in force
+// then), reversals written when a refund is recorded (cumulative, so a full refund nets every
+// accrual to exactly zero). Append-only: nothing here edits or deletes an entry. Both run inside
+// the caller's transaction and add what they wrote to the P&L rollup.
+import { newId, nowIso, type Ctx, type Tx } from '../api/context';
+import { applyRate, mulDivRoundHalfUp } from '../money';
+import { addToPnl } from '../figures/rollup';
+import { agentOfCustomer, uplinesOf } from '../agents/agent';
+import { MAX_UPLINE_LEVELS, planInForce, rateFor } from './plans';
+
+/**
+ * An agent's own purchase (a wholesale order, or an order whose customer is an agent's own
+ * customer record) is not a commissionable sale: not to the agent, not to its uplines.
+ */
+async function isWholesale(
+  trx: Tx,
+  order: { is_wholesale: number; customer_id: string | null },
+): Promise<boolean> {
+  if (order.is_wholesale === 1) return true;
+  return order.customer_id !== null && (await agentOfCustomer(trx, order.customer_id)) !== null;
+}
+
+/**
+ * Writes the accruals of an order that has just become paid: one per line per beneficiary with
+ * a rate above 0, amount = base x rate rounded half-up once. Returns how many were written.
+ */
+export async function accrueCommissions(trx: Tx, ctx: Ctx, orderId: string): Promise<number> {
+  const order = await trx
+    .selectFrom('orders')
+    .select(['id', 'agent_id', 'customer_id', 'is_wholesale', 'paid_on'])
+    .where('id', '=', orderId)
+    .executeTakeFirstOrThrow();
+  if (order.paid_on === null || order.agent_id === null) return 0;
+  if (await isWholesale(trx, order)) return 0;
+  const already = await trx
+    .selectFrom('commission_entries')
+    .select('id')
+    .where('source_id', '=', orderId)
+    .where('kind', '=', 'accrual')
+    .executeTakeFirst();
+  if (already) return 0;
+  const plan = await planInForce(trx, order.paid_on);
+  if (!plan) return 0;
+  // The credited agent (level 0) and up to two uplines, in the tree as it is now.
+  const who = await uplinesOf(trx, order.agent_id, MAX_UPLINE_LEVELS);
+  if (who.length === 0) return 0;
+  const lines = await trx
+    .selectFrom('order_lines')
+    .select(['id', 'product_id', 'category', 'net_amount', 'cost'])
+    .where('order_id', '=', orderId)
+    .orderBy('line_no')
+    .execute();
+  const at = nowIso(ctx);
+  let written = 0;
+  for (const line of lines) {
+    const base = plan.base === 'net' ? line.net_amount : Math.max(0, line.net_amount - line.cost);
+    for (const b of who) {
+      const rate = rateFor(plan, plan.overrides, {
+        level: b.level,
+        productId: line.product_id,
+        category: line.category,
+        beneficiaryTier: b.tier,
+      });
+      if (rate <= 0) continue;
+      await trx
+        .insertInto('commission_entries')
+        .values({
+          id: newId(),
+          kind: 'accrual',
+          source_id: orderId,
+          order_id: orderId,
+          order_line_id: line.id,
+          refund_id: null,
+          reverses_id: null,
+          agent_id: b.agentId,
+          level: b.level,
+          credited_agent_id: order.agent_id,
+          plan_id: plan.id,
+          base_amount: base,
+          rate_bp: rate,
+          amount: applyRate(base, rate),
+          accrued_on: order.paid_on,
+          created_at: at,
+        })
+        .execute();
+      written += 1;
+    }
+  }
+  if (written > 0) await addToPnl(trx, 'commission', orderId);
+  return written;
+}
+
+/**
+ * Writes the reversals of a refund whose lines exist: for each accrual of a refunded line,
+ * reversedAfter = accrual x refundedAmountAfter / line net (half-up), cumulative over the
+ * line's refunds, and this refund reverses reversedAfter minus what was reversed before.
+ */
+export async function reverseCommissions(trx: Tx, ctx: Ctx, refundId: string): Promise<number> {
+  const refund = await trx
+    .selectFrom('refunds')
+    .select(['id', 'order_id', 'refunded_on'])
+    .where('id', '=', refundId)
+    .executeTakeFirstOrThrow();
+  const lines = await trx
+    .selectFrom('refund_lines as rl')
+    .innerJoin('order_lines as l', 'l.id', 'rl.order_line_id')
+    .select(['l.id', 'l.net_amount'])
+    .where('rl.refund_id', '=', refundId)
+    .execute();
+  const at = nowIso(ctx);
+  let written = 0;
+  for (const line of lines) {
+    if (line.net_amount <= 0) continue;
+    const accruals = await trx
+      .selectFrom('commission_entries')
+      .selectAll()
+      .where('order_line_id', '=', line.id)
+      .where('kind', '=', 'accrual')
+      .orderBy('id')
+      .execute();
+    if (accruals.length === 0) continue;
+    const refunded = await trx
+      .selectFrom('refund_lines')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount'), eb.val(0)).as('total'))
+      .where('order_line_id', '=', line.id)
+      .executeTakeFirstOrThrow();
+    const refundedAfter = Math.min(Number(refunded.total), line.net_amount);
+    for (const accrual of accruals) {
+      const prior = await trx
+        .selectFrom('commission_entries')
+        .select((eb) => [
+          eb.fn.coalesce(eb.fn.sum<number>('amount'), eb.val(0)).as('amount'),
+          eb.fn.coalesce(eb.fn.sum<number>('base_amount'), eb.val(0)).as('base'),
+        ])
+        .where('reverses_id', '=', accrual.id)
+        .executeTakeFirstOrThrow();
+      const reversedBefore = -Number(prior.amount);
+      const reversedAfter = mulDivRoundHalfUp(accrual.amount, refundedAfter, line.net_amount);
+      const amount = reversedAfter - reversedBefore;
+      if (amount === 0) continue;
+      const baseAfter = mulDivRoundHalfUp(accrual.base_amount, refundedAfter, line.net_amount);
+      await trx
+        .insertInto('commission_entries')
+        .values({
+          id: newId(),
+          kind: 'reversal',
+          source_id: refundId,
+          order_id: refund.order_id,
+          order_line_id: line.id,
+          refund_id: refundId,
+          reverses_id: accrual.id,
+          agent_id: accrual.agent_id,
+          level: accrual.level,
+          credited_agent_id: accrual.credited_agent_id,
+          plan_id: accrual.plan_id,
+          base_amount: -(baseAfter + Number(prior.base)),
+          rate_bp: accrual.rate_bp,
+          amount: -amount,
+          accrued_on: refund.refunded_on,
+          created_at: at,
+        })
+        .execute();
+      written += 1;
+    }
+  }
+  if (written > 0) await addToPnl(trx, 'commission', refundId);
+  return written;
+}
