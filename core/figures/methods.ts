@@ -7,6 +7,7 @@ import { customerFigures, customersInput } from './customers';
 import { dashboardInput, dashboardReport } from './dashboard';
 import { pnlInput, pnlReport } from './report';
 import { rebuildRollup, verifyRollup } from './check';
+import { campaignReturns, campaignsInput } from './campaigns';
 
 export const figuresMethods = {
   'figures.pnl': method({
@@ -30,6 +31,13 @@ export const figuresMethods = {
     mutates: false,
     input: customersInput,
     run: (ctx, input) => customerFigures(ctx.db, input),
+  }),
+
+  'figures.campaigns': method({
+    summary: 'Group-buy campaigns with revenue, gross profit, costs and ROI for a date range.',
+    mutates: false,
+    input: campaignsInput,
+    run: (ctx, input) => campaignReturns(ctx.db, input),
   }),
 
   'figures.rebuild': method({

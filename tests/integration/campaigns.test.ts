@@ -490,3 +490,60 @@ describe('campaign.decide and close', () => {
     expect(decided.cancelledOrderIds).toHaveLength(1);
   });
 });
+
+describe('campaign ROI (figures.campaigns)', () => {
+  it('is (gross profit - costs) / costs from the campaign rows of the P&L', async () => {
+    const biz = await newBusiness();
+    try {
+      const product = await biz.core.invoke('product.create', {
+        sku: 'ROI',
+        name: '荔枝',
+        retailPrice: 3000,
+      });
+      await biz.core.invoke('purchase.record', {
+        receivedOn: '2026-03-01',
+        lines: [{ productId: product.id, quantity: 10, unitCost: 1000 }],
+      });
+      const buyer = await biz.core.invoke('customer.create', { name: '赵六' });
+      const campaign = await biz.core.invoke('campaign.create', {
+        name: '荔枝接龙',
+        startsOn: '2026-03-10',
+        endsOn: '2026-03-20',
+        minParticipants: 1,
+        products: [{ productId: product.id, groupPrice: 2500 }],
+      });
+      await biz.core.invoke('campaign.join', {
+        campaignId: campaign.id,
+        customerId: buyer.id,
+        joinedOn: '2026-03-12',
+        lines: [{ productId: product.id, quantity: 4 }],
+        pay: { method: 'wechat', paidOn: '2026-03-12' },
+      });
+      await biz.core.invoke('expense.record', {
+        category: 'ads',
+        amount: 1500,
+        spentOn: '2026-03-11',
+        campaignId: campaign.id,
+      });
+      const r = await biz.core.invoke('figures.campaigns', {
+        from: '2026-03-01',
+        to: '2026-03-31',
+      });
+      // Revenue 4 x 25.00 = 100.00, COGS 40.00, gross 60.00, costs 15.00: ROI = 45 / 15 = 300%.
+      expect(r.rows).toEqual([
+        expect.objectContaining({
+          key: campaign.id,
+          label: '荔枝接龙',
+          revenue: 10000,
+          cogs: 4000,
+          grossProfit: 6000,
+          costs: 1500,
+          roiBp: 30000,
+          orders: 1,
+        }),
+      ]);
+    } finally {
+      await biz.close();
+    }
+  });
+});
