@@ -85,6 +85,8 @@ export interface FailedCampaignOrder {
   orderId: string;
   orderNo: string;
   customer: number;
+  /** The credited agent's index, or -1. */
+  agent: number;
   paid: boolean;
   lines: RefundableLine[];
   shipping: number;

@@ -20,6 +20,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { AppError, invalidState } from '../api/errors';
 import type { Progress } from '../api/context';
 import { SELLING_SECONDS } from './calendar';
+import { DemoLedger } from './agents';
 import { DemoIds } from './ids';
 import { FEE_KEYS, OrderMaker } from './orders';
 import { PnlMirror } from './pnl-mirror';
@@ -32,6 +33,8 @@ import { DemoWorld, TRADING_DAYS, type DemoPlan } from './world';
 export interface DemoSummary {
   orders: number;
   customers: number;
+  agents: number;
+  commissionEntries: number;
   products: number;
   groups: number;
   campaigns: number;
@@ -51,6 +54,8 @@ const BUSINESS_TABLES = [
   'customers',
   'orders',
   'products',
+  'agents',
+  'commission_plans',
   'customer_groups',
   'suppliers',
   'campaigns',
@@ -78,11 +83,17 @@ const LOADED_TABLES = [
   'payments',
   'refunds',
   'refund_lines',
+  'agents',
+  'agent_closure',
+  'commission_entries',
   'stock_movements',
   'expenses',
   'other_income',
   'pnl_daily',
 ];
+
+/** Share of regular orders that are an agent's own wholesale purchase. */
+const WHOLESALE_SHARE = 0.004;
 
 /** Yield to the event loop (progress, cancel) about this often. */
 const ORDERS_PER_BATCH = 10_000;
@@ -195,7 +206,7 @@ async function load(
     product: (k) => (k === 0 ? '' : w.products[k - 1]!.id),
     category: (k) => (k === 0 ? '' : w.categories[k - 1]!),
     group: (k) => (k === 0 ? '' : w.groups[k - 1]!.id),
-    agent: () => '', // no agents yet: every order's agent_id is NULL
+    agent: (k) => (k === 0 ? '' : w.agents[k - 1]!.id),
     campaign: (k) => (k === 0 ? '' : w.campaigns[k - 1]!.id),
     customer: (k) => (k === 0 ? '' : w.customerIds[k - 1]!),
     fee: (k) => FEE_KEYS[k]!,
@@ -204,8 +215,10 @@ async function load(
   const total = plan.orders;
   hooks.progress({ label: 'Customers', done: 0, total: plan.customers });
   w.buildCatalog();
+  w.buildAgents();
   w.buildGroups();
   w.buildCustomers((done) => hooks.progress({ label: 'Customers', done, total: plan.customers }));
+  w.writeAgents();
   w.planOrders();
   w.writeCampaigns();
   flushAll(t);
@@ -213,7 +226,8 @@ async function load(
   check();
 
   const r = new Random(plan.seed, 'orders');
-  const maker = new OrderMaker(w, r, ids, t, pnl);
+  const ledger = new DemoLedger(w, ids, t, pnl);
+  const maker = new OrderMaker(w, r, ids, t, pnl, ledger);
   const spending = new Spending(w, new Random(plan.seed, 'spending'), ids, t, pnl);
   const purchasing = new Purchasing(
     w,
@@ -249,11 +263,16 @@ async function load(
         const c = w.campaigns[k]!;
         running = k;
         maker.make(day, second, campaignBuyer(w, r, k, available), c.group, c);
+      } else if (r.chance(WHOLESALE_SHARE) && w.agentsBy[day]! > 0) {
+        // An agent restocking at its tier price (suspended agents do not buy).
+        const agent = w.agents[r.int(0, w.agentsBy[day]! - 1)]!;
+        if (agent.status === 'active') maker.make(day, second, agent.customer, -1, null, agent);
+        else {
+          const customer = regularBuyer(w, r, available, recent);
+          maker.make(day, second, customer, w.customerGroup[customer]!, null);
+        }
       } else {
-        const customer =
-          available - recent > 0 && r.chance(0.2)
-            ? r.int(recent, available - 1)
-            : r.pickCumulative(w.customerWeights, available);
+        const customer = regularBuyer(w, r, available, recent);
         maker.make(day, second, customer, w.customerGroup[customer]!, null);
       }
     }
@@ -282,6 +301,8 @@ async function load(
   return {
     orders: made,
     customers: plan.customers,
+    agents: w.agents.length,
+    commissionEntries: ledger.entries,
     products: w.products.length,
     groups: w.groups.length,
     campaigns: w.campaigns.length,
@@ -317,6 +338,13 @@ function suspendMonthlyRollup(sqlite: BetterSqlite3.Database): { resume(): void 
       for (const t of triggers) sqlite.exec(t.sql);
     },
   };
+}
+
+/** A regular order's buyer: now and then a recent newcomer, else by buying weight. */
+function regularBuyer(w: DemoWorld, r: Random, available: number, recent: number): number {
+  return available - recent > 0 && r.chance(0.2)
+    ? r.int(recent, available - 1)
+    : r.pickCumulative(w.customerWeights, available);
 }
 
 /** A group member who has joined by `available` and is not in the 接龙 yet (else anyone). */

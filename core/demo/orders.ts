@@ -6,6 +6,7 @@ import { allocate, applyRate } from '../money';
 import type { Platform } from '../../db/schema';
 import { SELLING_SECONDS } from './calendar';
 import type { DemoCampaign } from './community';
+import { wholesalePrice, type DemoAgent, type DemoLedger } from './agents';
 import type { DemoIds } from './ids';
 import type { ContributionKeys, PnlMirror } from './pnl-mirror';
 import { cumulative, type Random } from './random';
@@ -55,6 +56,7 @@ interface PlannedRefund {
   parts: RefundLinePart[];
   customer: number;
   group: number;
+  agent: number;
   campaign: number;
 }
 
@@ -88,6 +90,7 @@ export class OrderMaker {
     private readonly ids: DemoIds,
     private readonly t: DemoTables,
     private readonly pnl: PnlMirror,
+    private readonly ledger: DemoLedger,
   ) {
     for (const c of w.campaigns) {
       if (c.outcome === 'failed')
@@ -121,13 +124,17 @@ export class OrderMaker {
     for (const c of list) this.decideFailed(c);
   }
 
-  /** One order placed on `day` at `second` by `customer` (in `group`, for `campaign`). */
+  /**
+   * One order placed on `day` at `second` by `customer` (in `group`, for `campaign`); with
+   * `wholesale`, the agent buying stock at its tier price (customer = its own buyer record).
+   */
   make(
     day: number,
     second: number,
     customer: number,
     group: number,
     campaign: DemoCampaign | null,
+    wholesale: DemoAgent | null = null,
   ): void {
     const { w, r, t } = this;
     const cal = w.cal;
@@ -142,6 +149,10 @@ export class OrderMaker {
     const orderedAt = w.at(day, second);
     const orderId = this.ids.at(w.ms(day, second));
     const platform: Platform | null = group >= 0 ? w.groups[group]!.platform : null;
+    // Credited to the customer's owner agent once it has joined (as of the sale); an agent's
+    // own purchase is credited to no one (its buyer record has no owner).
+    const owner = wholesale ? -1 : (w.customerAgent[customer] ?? -1);
+    const agent = owner >= 0 && w.agents[owner]!.joinDay <= day ? owner : -1;
 
     // Lines: products, quantities, prices and line discounts.
     const products: number[] = [];
@@ -156,6 +167,16 @@ export class OrderMaker {
         prices.push(campaign.prices[i]!);
         lineDiscounts.push(0);
       });
+    } else if (wholesale) {
+      const weights = w.productWeightsFor(day);
+      const n = r.int(1, 3);
+      for (let i = 0; i < n; i++) {
+        const p = r.pickCumulative(weights);
+        products.push(p);
+        quantities.push(r.int(3, 10));
+        prices.push(wholesalePrice(w.products[p]!.retail, wholesale.tier));
+        lineDiscounts.push(0);
+      }
     } else {
       const weights = w.productWeightsFor(day);
       const groupPrice = group >= 0 && r.chance(0.6);
@@ -189,8 +210,8 @@ export class OrderMaker {
     }
     // Order discount: 满减 on bigger orders, and 抹零 (dropping the small change).
     let orderDiscount = 0;
-    if (!campaign && subtotal >= 19_900 && r.chance(0.1)) orderDiscount = 2000;
-    else if (!campaign && subtotal >= 9_900 && r.chance(0.08)) orderDiscount = 1000;
+    if (!campaign && !wholesale && subtotal >= 19_900 && r.chance(0.1)) orderDiscount = 2000;
+    else if (!campaign && !wholesale && subtotal >= 9_900 && r.chance(0.08)) orderDiscount = 1000;
     if (r.chance(0.1)) orderDiscount += (subtotal - orderDiscount) % 100;
     const shares = orderDiscount > 0 ? allocate(orderDiscount, afterLine) : null;
     const nets: number[] = [];
@@ -298,6 +319,8 @@ export class OrderMaker {
         refundedAmount: 0,
         restockedQuantity: 0,
         costReversed: 0,
+        accruals: null,
+        refundWritten: 0,
       });
     }
 
@@ -349,6 +372,7 @@ export class OrderMaker {
         shippingCharged,
         customer,
         group,
+        agent,
         campaign ? campaign.index : -1,
       );
     }
@@ -367,6 +391,7 @@ export class OrderMaker {
         orderId,
         orderNo,
         customer,
+        agent,
         paid: paidDay >= 0,
         lines,
         shipping: shippingCharged,
@@ -386,7 +411,7 @@ export class OrderMaker {
       orderNo,
       w.customerIds[customer],
       group >= 0 ? w.groups[group]!.id : null,
-      null, // agent_id: agents arrive with the agents issue (see DemoWorld for where to add them)
+      agent >= 0 ? w.agents[agent]!.id : null,
       campaign ? campaign.id : null,
       status,
       dayText,
@@ -402,6 +427,7 @@ export class OrderMaker {
       totalDue,
       paidDay >= 0 ? totalDue : 0,
       refundedTotal,
+      wholesale ? 1 : 0,
       'demo',
       pickup ? null : w.customerAddress[customer],
       orderedAt,
@@ -412,6 +438,7 @@ export class OrderMaker {
     // Fee lines, and the order's money on its paid day.
     const k = this.keys;
     k.group = group + 1;
+    k.agent = agent + 1;
     k.campaign = campaign ? campaign.index + 1 : 0;
     k.customer = customer + 1;
     k.fee = 0;
@@ -423,6 +450,8 @@ export class OrderMaker {
     k.product = 0;
     k.category = 0;
     if (shippingCharged !== 0) this.pnl.add(paidDay, k, shippingCharged, 0, 0, 0, seq);
+    if (agent >= 0)
+      this.ledger.accrue(orderId, agent, paidDay, w.ms(day, second), paidAt!, lines, k);
     if (paymentFee > 0)
       this.fee(orderId, paidDay, paidAt!, this.feeKeys.payment, 'payment', paymentFee);
     if (platform === 'xiaohongshu' || platform === 'douyin') {
@@ -475,6 +504,7 @@ export class OrderMaker {
     shipping: number,
     customer: number,
     group: number,
+    agent: number,
     campaign: number,
   ): number {
     const { r, w } = this;
@@ -514,6 +544,7 @@ export class OrderMaker {
           parts,
           customer,
           group,
+          agent,
           campaign,
         },
       });
@@ -532,6 +563,7 @@ export class OrderMaker {
     t.refunds.add(f.id, f.orderId, dayText, amount, f.shipping, f.restock ? 1 : 0, f.reason, at);
     const k = this.keys;
     k.group = f.group + 1;
+    k.agent = f.agent + 1;
     k.campaign = f.campaign + 1;
     k.customer = f.customer + 1;
     k.fee = 0;
@@ -570,6 +602,7 @@ export class OrderMaker {
     k.product = 0;
     k.category = 0;
     if (f.shipping !== 0) this.pnl.add(f.day, k, -f.shipping, 0, 0, 0, -1);
+    this.ledger.reverse(f.id, f.orderId, f.day, w.ms(f.day, f.second), at, f.parts, k);
     this.refunds++;
   }
 
@@ -622,6 +655,7 @@ export class OrderMaker {
         parts: refundRest(o.lines, true),
         customer: o.customer,
         group: c.group,
+        agent: o.agent,
         campaign: c.index,
       });
     }

@@ -1,7 +1,8 @@
 // The P&L rollup (pnl_daily) built while the demo is generated, instead of re-reading millions
 // of rows through the pnl_contributions view afterwards. It adds exactly what the view yields
 // for each source (db/migrations/002 and db/pnl.ts): one contribution per order line, one for
-// shipping when charged, one per fee, refund line, refund shipping, expense and income row;
+// shipping when charged, one per fee, refund line, refund shipping, expense and income row, and per line and source
+// for the commission entries;
 // every contribution touches one key per dimension; `orders` counts the distinct orders of a
 // (dimension, day, key) among contributions that carry an order (lines and shipping). The
 // demo tests compare the result with a from-scratch rebuild.
@@ -24,6 +25,7 @@ class Sums {
   revenue = 0;
   cogs = 0;
   fees = 0;
+  commissions = 0;
   otherIncome = 0;
   orders = 0;
   lastOrder = -1;
@@ -86,20 +88,27 @@ export class PnlMirror {
     fees: number,
     otherIncome: number,
     order: number,
+    commissions = 0,
   ): void {
     let dims = this.days.get(day);
     if (!dims) {
       dims = PNL_DIMS.map(() => new Map<number, Sums>());
       this.days.set(day, dims);
     }
-    this.bump(dims[0]!, 0, revenue, cogs, fees, otherIncome, order);
-    this.bump(dims[1]!, k.product, revenue, cogs, fees, otherIncome, order);
-    this.bump(dims[2]!, k.category, revenue, cogs, fees, otherIncome, order);
-    this.bump(dims[3]!, k.group, revenue, cogs, fees, otherIncome, order);
-    this.bump(dims[4]!, k.agent, revenue, cogs, fees, otherIncome, order);
-    this.bump(dims[5]!, k.campaign, revenue, cogs, fees, otherIncome, order);
-    this.bump(dims[6]!, k.customer, revenue, cogs, fees, otherIncome, order);
-    this.bump(dims[7]!, k.fee, revenue, cogs, fees, otherIncome, order);
+    const c = commissions;
+    this.bump(dims[0]!, 0, revenue, cogs, fees, c, otherIncome, order);
+    this.bump(dims[1]!, k.product, revenue, cogs, fees, c, otherIncome, order);
+    this.bump(dims[2]!, k.category, revenue, cogs, fees, c, otherIncome, order);
+    this.bump(dims[3]!, k.group, revenue, cogs, fees, c, otherIncome, order);
+    this.bump(dims[4]!, k.agent, revenue, cogs, fees, c, otherIncome, order);
+    this.bump(dims[5]!, k.campaign, revenue, cogs, fees, c, otherIncome, order);
+    this.bump(dims[6]!, k.customer, revenue, cogs, fees, c, otherIncome, order);
+    this.bump(dims[7]!, k.fee, revenue, cogs, fees, c, otherIncome, order);
+  }
+
+  /** Commission entries of one line on `day` (the view's 'commission' source: no order). */
+  addCommission(day: number, k: ContributionKeys, amount: number): void {
+    this.add(day, k, 0, 0, 0, 0, -1, amount);
   }
 
   private bump(
@@ -108,6 +117,7 @@ export class PnlMirror {
     revenue: number,
     cogs: number,
     fees: number,
+    commissions: number,
     otherIncome: number,
     order: number,
   ): void {
@@ -119,6 +129,7 @@ export class PnlMirror {
     s.revenue += revenue;
     s.cogs += cogs;
     s.fees += fees;
+    s.commissions += commissions;
     s.otherIncome += otherIncome;
     if (order >= 0 && s.lastOrder !== order) {
       s.orders++;
@@ -134,7 +145,17 @@ export class PnlMirror {
       PNL_DIMS.forEach((dim, i) => {
         const name = this.names[dim];
         for (const [key, s] of dims[i]!) {
-          this.out.add(dim, text, name(key), s.revenue, s.cogs, s.fees, 0, s.otherIncome, s.orders);
+          this.out.add(
+            dim,
+            text,
+            name(key),
+            s.revenue,
+            s.cogs,
+            s.fees,
+            s.commissions,
+            s.otherIncome,
+            s.orders,
+          );
         }
       });
       this.days.delete(d);

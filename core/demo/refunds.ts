@@ -2,6 +2,7 @@
 // cumulative per line, so refunding a line in parts sums to its net amount, and the cost of
 // restocked units likewise sums to the line's cost.
 import { mulDivRoundHalfUp } from '../money';
+import type { DemoAccrual } from './agents';
 
 export interface RefundableLine {
   id: string;
@@ -14,6 +15,9 @@ export interface RefundableLine {
   refundedAmount: number;
   restockedQuantity: number;
   costReversed: number;
+  /** The line's commission accruals (null: none), and its refunds written so far. */
+  accruals?: DemoAccrual[] | null;
+  refundWritten?: number;
 }
 
 export interface RefundLinePart {

@@ -2,10 +2,11 @@
 // its opening stock, groups, customers (with addresses, tags, group memberships and search
 // terms) and the 接龙 campaigns. Everything the day-by-day simulation draws from lives here.
 //
-// Agents (next issue) slot in here: build the agent tree after the groups (uplines first, so
-// ids sort), give customers and groups an owner agent, keep `customerAgent` like
-// `customerGroup`, then OrderMaker writes it to orders.agent_id (captured as of the sale) and
-// passes its key to the P&L mirror's `agent` dimension, whose name function is in generator.ts.
+// The agent tree is built before the groups (uplines first, so ids sort); groups and customers
+// get an owner agent among those who had joined, kept in `customerAgent` like `customerGroup`;
+// OrderMaker writes it to orders.agent_id once the agent has joined (captured as of the sale)
+// and passes its key to the P&L mirror's `agent` dimension (names in generator.ts). Each
+// agent's own buyer record comes after the customers (its index >= plan.customers).
 import type { Platform } from '../../db/schema';
 import { allocate, applyRate } from '../money';
 import { namePinyin, searchTerms } from '../customers/search';
@@ -18,6 +19,14 @@ import {
   type DemoCampaign,
   type DemoGroup,
 } from './community';
+import {
+  CUSTOMERS_PER_AGENT,
+  DEMO_PLAN,
+  MAX_TREE_DEPTH,
+  MIN_AGENTS,
+  tierAtDepth,
+  type DemoAgent,
+} from './agents';
 import type { DemoIds } from './ids';
 import { People } from './people';
 import { cumulative, Random } from './random';
@@ -72,6 +81,13 @@ export class DemoWorld {
   /** Per calendar day: how many customers had joined by then. */
   readonly customersBy: Int32Array;
   readonly campaigns: DemoCampaign[] = [];
+  /** Agents in the order they joined (uplines before their downlines). */
+  readonly agents: DemoAgent[] = [];
+  /** Per calendar day: how many agents had joined by then. */
+  readonly agentsBy: Int32Array;
+  /** Per customer: the owner agent's index, or -1. */
+  readonly customerAgent: Int32Array;
+  commissionPlanId = '';
   /** Per calendar day: regular (non-campaign) orders. */
   readonly regularOrders: Int32Array;
   /** Per calendar day: campaign index per campaign order that day. */
@@ -88,6 +104,8 @@ export class DemoWorld {
     this.customerCreated = new Int32Array(plan.customers);
     this.customerGroup = new Int32Array(plan.customers).fill(-1);
     this.customerWeights = new Float64Array(plan.customers);
+    this.customerAgent = new Int32Array(plan.customers).fill(-1);
+    this.agentsBy = new Int32Array(this.cal.days.length);
     this.customersBy = new Int32Array(this.cal.days.length);
     this.regularOrders = new Int32Array(this.cal.days.length);
   }
@@ -216,7 +234,10 @@ export class DemoWorld {
       const second = 7200;
       g.id = this.ids.at(this.ms(g.createdDay, second));
       const at = this.at(g.createdDay, second);
-      this.t.groups.add(g.id, g.platform, g.name, null, at, at);
+      // Some groups are run by an agent who was already there.
+      const joined = this.agentsBy[g.createdDay]!;
+      const owner = joined > 0 && r.chance(0.3) ? this.agents[r.int(0, joined - 1)]!.id : null;
+      this.t.groups.add(g.id, g.platform, g.name, owner, null, at, at);
     }
   }
 
@@ -238,6 +259,8 @@ export class DemoWorld {
       while (c < n && this.customerCreated[c]! <= d) c++;
       this.customersBy[d] = c;
     }
+    const owners = new Random(this.plan.seed, 'owners');
+    const agentFloor = this.agentsBy[first]!;
     let weightSum = 0;
     const groupCum = new Float64Array(this.groups.length);
     let groupSum = 0;
@@ -256,6 +279,14 @@ export class DemoWorld {
       const wechatId = people.wechatId(phone ?? '');
       const consent = r.chance(0.6);
       const py = namePinyin(name);
+      // About two in three customers belong to an agent (one who had joined by then, or by
+      // the first trading day); their orders are credited to it from its join day on.
+      let owner = -1;
+      if (owners.chance(0.68)) {
+        const joined = Math.max(agentFloor, this.agentsBy[day]!);
+        if (joined > 0) owner = owners.int(0, joined - 1);
+      }
+      this.customerAgent[i] = owner;
       this.customerIds.push(id);
       this.t.customers.add(
         i + 1,
@@ -269,6 +300,7 @@ export class DemoWorld {
         consent ? at : null,
         py.pinyin,
         py.initials,
+        owner >= 0 ? this.agents[owner]!.id : null,
         at,
         at,
       );
@@ -327,6 +359,150 @@ export class DemoWorld {
       if ((i & 8191) === 8191) onProgress(i + 1);
     }
     for (const m of members) this.members.push(Int32Array.from(m));
+  }
+
+  /**
+   * The agent tree: a few 总代 who joined before the period, then agents joining over the two
+   * years, each under one already there (depth at most MAX_TREE_DEPTH), a few suspended.
+   */
+  buildAgents(): void {
+    const r = new Random(this.plan.seed, 'agents');
+    const people = new People(r);
+    const { first, last } = this.cal;
+    const n = Math.max(MIN_AGENTS, Math.round(this.plan.customers / CUSTOMERS_PER_AGENT));
+    const tops = Math.max(1, Math.round(n / 100));
+    const days: number[] = [];
+    for (let i = 0; i < tops; i++) days.push(r.int(0, Math.max(0, first - 150)));
+    const lo = first - 120;
+    const hi = Math.max(lo, last - 30);
+    const rest: number[] = [];
+    for (let i = tops; i < n; i++) rest.push(lo + Math.floor(Math.pow(r.float(), 0.8) * (hi - lo)));
+    days.sort((a, b) => a - b);
+    rest.sort((a, b) => a - b);
+    days.push(...rest);
+    for (let i = 0; i < n; i++) {
+      let upline = -1;
+      if (i >= tops) {
+        // Under anyone already there (earlier joiners collect more downlines), but no deeper
+        // than the tree allows.
+        upline = r.int(0, i - 1);
+        while (this.agents[upline]!.depth >= MAX_TREE_DEPTH) upline = this.agents[upline]!.upline;
+      }
+      const depth = upline < 0 ? 0 : this.agents[upline]!.depth + 1;
+      const second = r.int(0, SELLING_SECONDS - 1);
+      const phone = people.phone();
+      this.agents.push({
+        id: this.ids.at(this.ms(days[i]!, second)),
+        name: people.name(),
+        phone,
+        wechatId: people.wechatId(phone),
+        tier: tierAtDepth(depth),
+        status: i >= tops && r.chance(0.03) ? 'suspended' : 'active',
+        joinDay: days[i]!,
+        second,
+        upline,
+        depth,
+        customer: -1,
+      });
+    }
+    let a = 0;
+    for (let d = 0; d < this.cal.days.length; d++) {
+      while (a < n && this.agents[a]!.joinDay <= d) a++;
+      this.agentsBy[d] = a;
+    }
+    // The commission plan, in force from the first trading day.
+    const day = first - 1;
+    const at = this.at(day, 3600);
+    this.commissionPlanId = this.ids.at(this.ms(day, 3600));
+    this.t.commissionPlans.add(
+      this.commissionPlanId,
+      DEMO_PLAN.name,
+      this.cal.days[first],
+      null,
+      DEMO_PLAN.base,
+      DEMO_PLAN.rates[0],
+      DEMO_PLAN.rates[1],
+      DEMO_PLAN.rates[2],
+      DEMO_PLAN.note,
+      at,
+      at,
+    );
+    for (const o of DEMO_PLAN.overrides) {
+      this.t.commissionPlanRates.add(this.commissionPlanId, o.scope, o.key, o.level, o.rateBp);
+    }
+  }
+
+  /**
+   * The agents' rows, closure and own buyer records (after the customers: rowids follow
+   * theirs), as agent.create writes them: a customer with source 'agent' and no owner.
+   */
+  writeAgents(): void {
+    const r = new Random(this.plan.seed, 'agent-customers');
+    const people = new People(r);
+    const ancestors: number[] = [];
+    this.agents.forEach((g, i) => {
+      const at = this.at(g.joinDay, g.second);
+      const customerId = this.ids.at(this.ms(g.joinDay, g.second));
+      const index = this.customerIds.length;
+      g.customer = index;
+      const py = namePinyin(g.name);
+      this.customerIds.push(customerId);
+      this.t.customers.add(
+        index + 1,
+        customerId,
+        g.name,
+        g.phone,
+        g.wechatId,
+        'agent',
+        null,
+        0,
+        null,
+        py.pinyin,
+        py.initials,
+        null,
+        at,
+        at,
+      );
+      this.t.customerSearch.add(
+        index + 1,
+        searchTerms({ name: g.name, phone: g.phone, wechatId: g.wechatId }),
+      );
+      const home = people.address();
+      this.customerAddress.push(home.region + home.detail);
+      this.t.customerAddresses.add(
+        this.ids.at(this.ms(g.joinDay, g.second)),
+        customerId,
+        '家',
+        g.name,
+        g.phone,
+        home.region,
+        home.detail,
+        1,
+        at,
+        at,
+      );
+      const updated =
+        g.status === 'suspended'
+          ? this.at(r.int(g.joinDay, Math.max(g.joinDay, this.cal.last)), 3600)
+          : at;
+      this.t.agents.add(
+        g.id,
+        g.name,
+        g.phone,
+        g.wechatId,
+        g.tier,
+        g.status,
+        this.cal.days[g.joinDay],
+        g.upline >= 0 ? this.agents[g.upline]!.id : null,
+        customerId,
+        null,
+        at,
+        updated,
+      );
+      ancestors.length = 0;
+      for (let a = i; a >= 0; a = this.agents[a]!.upline) ancestors.push(a);
+      ancestors.forEach((a, depth) => this.t.agentClosure.add(this.agents[a]!.id, g.id, depth));
+    });
   }
 
   /** Splits the orders between days (seasons, weekdays, growth) and campaigns. */

@@ -19,6 +19,7 @@ import {
   measureSearch,
   openCore,
 } from './measures';
+import { measurePaidOrder, measureTopAgentStatement } from './commissions';
 import { log } from './report';
 
 const env = (name: string, fallback: number) => {
@@ -50,10 +51,14 @@ try {
   await measureDashboard(core, raw, spec.endDay, samples);
   log('customer search');
   await measureSearch(core, raw, samples);
+  log('commission statement of the top agent');
+  await measureTopAgentStatement(core, raw, spec.endDay, samples);
 } finally {
   raw.close();
   await close();
 }
+log('paid order with three beneficiaries');
+await measurePaidOrder(Math.max(samples, 200));
 log('memory');
 measureMemory(file, spec.endDay, samples);
 log('done');

@@ -35,7 +35,11 @@ describe('demo.generate at small scale', () => {
       expenses: count('expenses'),
     });
     expect(count('orders')).toBe(2000);
-    expect(count('customers')).toBe(500);
+    // The buyers, plus each agent's own buyer record.
+    expect(summary.agents).toBe(8); // 500 customers / 66
+    expect(count('agents')).toBe(summary.agents);
+    expect(count('customers')).toBe(500 + summary.agents);
+    expect(count('commission_entries')).toBe(summary.commissionEntries);
     expect(summary.products).toBeGreaterThanOrEqual(100);
     expect(summary.seconds).toBeGreaterThan(0);
     expect(summary.ordersPerSecond).toBeGreaterThan(0);
@@ -118,8 +122,77 @@ describe('demo.generate at small scale', () => {
       .pluck()
       .get() as number;
     expect(low / summary.products).toBeGreaterThan(0.6); // most products in stock
-    expect(db.prepare('SELECT count(*) FROM orders WHERE agent_id IS NOT NULL').pluck().get()).toBe(
-      0,
+  });
+
+  it('has an agent tree, orders credited to agents, wholesale orders and commissions', () => {
+    const db = biz.store.sqlite;
+    const one = <T>(sql: string) => db.prepare(sql).get() as T;
+    const credited = one<{ n: number; all: number }>(
+      'SELECT sum(agent_id IS NOT NULL) n, count(*) "all" FROM orders',
+    );
+    expect(credited.n / credited.all).toBeGreaterThan(0.4);
+    expect(credited.n / credited.all).toBeLessThan(0.8);
+    // Tiers follow the depth in the tree: 总代 at the top, 一级 below them, 二级 deeper.
+    const tiers = db
+      .prepare(
+        `SELECT DISTINCT a.tier, (SELECT max(depth) FROM agent_closure WHERE descendant = a.id) d
+           FROM agents a ORDER BY 2`,
+      )
+      .all() as { tier: string; d: number }[];
+    expect(tiers.map((t) => t.tier)).toEqual(expect.arrayContaining(['general', 'level1']));
+    for (const t of tiers)
+      expect(t.tier).toBe(t.d === 0 ? 'general' : t.d <= 2 ? 'level1' : 'level2');
+    expect(
+      db.prepare('SELECT count(*) FROM agents WHERE upline_id IS NULL').pluck().get(),
+    ).toBeGreaterThan(0);
+    expect(
+      db.prepare('SELECT count(*) FROM customers WHERE owner_agent_id IS NOT NULL').pluck().get(),
+    ).toBeGreaterThan(200);
+    expect(db.prepare("SELECT count(*) FROM customers WHERE source = 'agent'").pluck().get()).toBe(
+      summary.agents,
+    );
+    // Wholesale orders: by an agent's own record, at a tier price, credited to no one.
+    const wholesale = one<{ n: number; credited: number; entries: number }>(
+      `SELECT count(*) n, sum(agent_id IS NOT NULL) credited,
+              (SELECT count(*) FROM commission_entries e JOIN orders w ON w.id = e.order_id
+                WHERE w.is_wholesale = 1) entries
+         FROM orders o JOIN agents a ON a.customer_id = o.customer_id WHERE o.is_wholesale = 1`,
+    );
+    expect(wholesale.n).toBeGreaterThan(0);
+    expect(wholesale.credited).toBe(0);
+    expect(wholesale.entries).toBe(0);
+    // Both kinds of entries, all three levels, and the category override at work.
+    expect(
+      db.prepare('SELECT DISTINCT kind FROM commission_entries ORDER BY 1').pluck().all(),
+    ).toEqual(['accrual', 'reversal']);
+    expect(
+      db.prepare('SELECT DISTINCT level FROM commission_entries ORDER BY 1').pluck().all(),
+    ).toEqual([0, 1, 2]);
+    expect(
+      db
+        .prepare(
+          "SELECT DISTINCT e.rate_bp FROM commission_entries e JOIN order_lines l ON l.id = e.order_line_id WHERE l.category = '护肤' AND e.level = 0",
+        )
+        .pluck()
+        .all(),
+    ).toEqual([1500]);
+    // A fully refunded order's commissions net to zero per beneficiary.
+    const full = db
+      .prepare(
+        `SELECT count(*) FROM (SELECT e.order_id, e.agent_id, sum(e.amount) s FROM commission_entries e
+           JOIN orders o ON o.id = e.order_id WHERE o.refunded_total = o.paid_total
+          GROUP BY e.order_id, e.agent_id HAVING s <> 0)`,
+      )
+      .pluck()
+      .get();
+    expect(full).toBe(0);
+    // The P&L by agent has data, and its commissions are the ledger's.
+    const byAgent = one<{ keys: number; commissions: number }>(
+      "SELECT count(DISTINCT key) keys, sum(commissions) commissions FROM pnl_daily WHERE dim = 'agent' AND key <> ''",
+    );
+    expect(byAgent.keys).toBeGreaterThan(1);
+    expect(byAgent.commissions).toBe(
+      db.prepare('SELECT sum(amount) FROM commission_entries').pluck().get(),
     );
   });
 

@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { rebuildPnl } from '../../db/pnl';
 import { nextAverageCost } from '../../core/stock/ledger';
+import { rateFor, type RateOverride } from '../../core/commissions/plans';
+import { applyRate, mulDivRoundHalfUp } from '../../core/money';
+import type { RateScope } from '../../db/schema';
 
 const COSTED_INBOUND = new Set(['opening', 'purchase', 'refund_restock', 'sale_cancel']);
 
@@ -147,7 +150,161 @@ export function demoInvariantProblems(sqlite: BetterSqlite3.Database): string[] 
   const integrity = sqlite.pragma('integrity_check', { simple: true });
   if (integrity !== 'ok') problems.push(`integrity_check: ${String(integrity)}`);
 
+  problems.push(...agentProblems(sqlite));
   problems.push(...rollupProblems(sqlite));
+  return problems;
+}
+
+/**
+ * The agent tree and the commission ledger: the closure equals the upline pointers, every
+ * agent has its own buyer record, and the ledger equals a recomputation with the real rateFor
+ * and applyRate from the plan, the tree and the order lines (per order line, agent and level,
+ * accruals less the cumulative reversals of the line's refunds); wholesale orders earn
+ * nothing; the entries add up to the P&L's commissions.
+ */
+export function agentProblems(sqlite: BetterSqlite3.Database): string[] {
+  const problems: string[] = [];
+  const rows = <T>(sql: string): T[] => sqlite.prepare(sql).all() as T[];
+  const agents = new Map(
+    rows<{ id: string; upline_id: string | null; tier: string; customer_id: string | null }>(
+      'SELECT id, upline_id, tier, customer_id FROM agents',
+    ).map((a) => [a.id, a]),
+  );
+  const closure = new Set(
+    rows<{ ancestor: string; descendant: string; depth: number }>(
+      'SELECT ancestor, descendant, depth FROM agent_closure',
+    ).map((c) => `${c.ancestor}>${c.descendant}@${c.depth}`),
+  );
+  const uplines = new Map<string, { id: string; tier: string }[]>();
+  let pairs = 0;
+  for (const a of agents.values()) {
+    const chain: { id: string; tier: string }[] = [];
+    for (let x: string | null = a.id; x !== null; x = agents.get(x)?.upline_id ?? null) {
+      const depth = chain.length;
+      if (depth > 5) {
+        problems.push(`agent ${a.id} is deeper than six levels`);
+        break;
+      }
+      chain.push({ id: x, tier: agents.get(x)!.tier });
+      if (!closure.has(`${x}>${a.id}@${depth}`)) problems.push(`closure misses ${x} > ${a.id}`);
+      pairs++;
+    }
+    uplines.set(a.id, chain.slice(0, 3));
+  }
+  if (pairs !== closure.size)
+    problems.push(`closure has ${closure.size} rows, the upline pointers give ${pairs}`);
+  const agentCustomers = new Set([...agents.values()].map((a) => a.customer_id));
+  if (agentCustomers.size !== agents.size || agentCustomers.has(null))
+    problems.push('agents without their own buyer record');
+
+  const planRows = rows<{ id: string; direct_bp: number; level1_bp: number; level2_bp: number }>(
+    'SELECT id, direct_bp, level1_bp, level2_bp, base FROM commission_plans',
+  );
+  const overrides = rows<{ scope: RateScope; scope_key: string; level: number; rate_bp: number }>(
+    'SELECT scope, scope_key, level, rate_bp FROM commission_plan_rates',
+  ).map((o): RateOverride => ({
+    scope: o.scope,
+    key: o.scope_key,
+    level: o.level,
+    rateBp: o.rate_bp,
+  }));
+  const plan = planRows[0];
+  if (planRows.length !== 1 || !plan) {
+    problems.push(`${planRows.length} commission plans, expected one`);
+    return problems;
+  }
+  const rates: [number, number, number] = [plan.direct_bp, plan.level1_bp, plan.level2_bp];
+
+  const refunded = new Map(
+    rows<{ order_line_id: string; amount: number }>(
+      'SELECT order_line_id, sum(amount) amount FROM refund_lines GROUP BY order_line_id',
+    ).map((r) => [r.order_line_id, r.amount]),
+  );
+  const expected = new Map<string, number>();
+  const lines = rows<{
+    id: string;
+    product_id: string;
+    category: string;
+    net_amount: number;
+    agent_id: string;
+    customer_id: string | null;
+    is_wholesale: number;
+  }>(
+    `SELECT l.id, l.product_id, l.category, l.net_amount, o.agent_id, o.customer_id, o.is_wholesale
+       FROM order_lines l JOIN orders o ON o.id = l.order_id
+      WHERE o.paid_on IS NOT NULL AND o.agent_id IS NOT NULL`,
+  );
+  for (const l of lines) {
+    if (l.is_wholesale === 1 || agentCustomers.has(l.customer_id)) continue;
+    const chain = uplines.get(l.agent_id) ?? [];
+    chain.forEach((b, level) => {
+      const rate = rateFor({ rates }, overrides, {
+        level,
+        productId: l.product_id,
+        category: l.category,
+        beneficiaryTier: b.tier,
+      });
+      if (rate <= 0) return;
+      const amount = applyRate(l.net_amount, rate);
+      const back =
+        l.net_amount > 0
+          ? mulDivRoundHalfUp(amount, Math.min(refunded.get(l.id) ?? 0, l.net_amount), l.net_amount)
+          : 0;
+      expected.set(`${l.id}/${b.id}/${level}`, amount - back);
+    });
+  }
+  const actual = new Map(
+    rows<{ order_line_id: string; agent_id: string; level: number; amount: number }>(
+      `SELECT order_line_id, agent_id, level, sum(amount) amount FROM commission_entries
+        GROUP BY order_line_id, agent_id, level`,
+    ).map((e) => [`${e.order_line_id}/${e.agent_id}/${e.level}`, e.amount]),
+  );
+  let wrong = 0;
+  let example = '';
+  for (const key of new Set([...expected.keys(), ...actual.keys()])) {
+    if (expected.get(key) !== actual.get(key)) {
+      wrong++;
+      example ||= `${key}: ledger ${actual.get(key)}, recomputed ${expected.get(key)}`;
+    }
+  }
+  if (wrong > 0)
+    problems.push(`${wrong} (line, agent, level) commission totals differ, e.g. ${example}`);
+  const expectNone = (what: string, sql: string) => {
+    const found = rows<Record<string, unknown>>(sql);
+    if (found.length > 0)
+      problems.push(`${what}: ${found.length} rows, e.g. ${JSON.stringify(found[0])}`);
+  };
+  expectNone(
+    'commission entries of wholesale orders',
+    `SELECT e.id FROM commission_entries e JOIN orders o ON o.id = e.order_id
+      WHERE o.is_wholesale = 1 OR o.customer_id IN (SELECT customer_id FROM agents)`,
+  );
+  expectNone(
+    'wholesale orders not by an agent',
+    `SELECT id FROM orders WHERE is_wholesale = 1
+        AND customer_id NOT IN (SELECT customer_id FROM agents WHERE customer_id IS NOT NULL)`,
+  );
+  expectNone(
+    'accruals not on the paid day, or reversals not on the refund day',
+    `SELECT e.id FROM commission_entries e JOIN orders o ON o.id = e.order_id
+       LEFT JOIN refunds r ON r.id = e.refund_id
+      WHERE (e.kind = 'accrual' AND (e.accrued_on <> o.paid_on OR e.source_id <> o.id
+                                     OR e.credited_agent_id <> o.agent_id))
+         OR (e.kind = 'reversal' AND (e.accrued_on <> r.refunded_on OR e.source_id <> r.id))`,
+  );
+  expectNone(
+    'orders credited to an agent before it joined',
+    `SELECT o.id FROM orders o JOIN agents a ON a.id = o.agent_id WHERE o.ordered_on < a.joined_on`,
+  );
+  const ledger = sqlite
+    .prepare('SELECT coalesce(sum(amount), 0) FROM commission_entries')
+    .pluck()
+    .get();
+  const pnl = sqlite
+    .prepare("SELECT coalesce(sum(commissions), 0) FROM pnl_daily WHERE dim = 'total'")
+    .pluck()
+    .get();
+  if (ledger !== pnl) problems.push(`commission entries add up to ${ledger}, the P&L to ${pnl}`);
   return problems;
 }
 
@@ -210,7 +367,7 @@ export function demoFingerprint(sqlite: BetterSqlite3.Database): Record<string, 
     ),
     stock: one('SELECT sum(on_hand) h, sum(avg_cost) a FROM products'),
     pnl: one(
-      "SELECT sum(revenue) r, sum(cogs) c, sum(fees) f, sum(other_income) i, sum(orders) o FROM pnl_daily WHERE dim = 'total'",
+      "SELECT sum(revenue) r, sum(cogs) c, sum(fees) f, sum(commissions) k, sum(other_income) i, sum(orders) o FROM pnl_daily WHERE dim = 'total'",
     ),
     ids: one('SELECT min(id) lo, max(id) hi FROM orders'),
   };
