@@ -30,27 +30,31 @@ const dayArb = fc.integer({ min: 0, max: 89 }).map((n) => {
   return d.toISOString().slice(0, 10);
 });
 
+// Orders and full refunds weigh more, so every run reaches paid and refunded orders.
 const opArb = fc.oneof(
-  fc.record({
-    op: fc.constant('order' as const),
-    customer: fc.nat(3), // 3 = no customer
-    lines: fc.array(
-      fc.record({
-        product: fc.nat(2),
-        quantity: fc.integer({ min: 1, max: 5 }),
-        discount: fc.nat(300),
-      }),
-      {
-        minLength: 1,
-        maxLength: 4,
-      },
-    ),
-    orderDiscount: fc.nat(500),
-    shipping: fc.nat(1500),
-    fee: fc.nat(200),
-    pay: fc.boolean(),
-    day: dayArb,
-  }),
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      op: fc.constant('order' as const),
+      customer: fc.nat(3), // 3 = no customer
+      lines: fc.array(
+        fc.record({
+          product: fc.nat(2),
+          quantity: fc.integer({ min: 1, max: 5 }),
+          discount: fc.nat(300),
+        }),
+        {
+          minLength: 1,
+          maxLength: 4,
+        },
+      ),
+      orderDiscount: fc.nat(500),
+      shipping: fc.nat(1500),
+      fee: fc.nat(200),
+      pay: fc.boolean(),
+      day: dayArb,
+    }),
+  },
   fc.record({ op: fc.constant('pay' as const), pick: fc.nat(), day: dayArb }),
   fc.record({
     op: fc.constant('fee' as const),
@@ -66,12 +70,15 @@ const opArb = fc.oneof(
     restock: fc.boolean(),
     day: dayArb,
   }),
-  fc.record({
-    op: fc.constant('fullRefund' as const),
-    pick: fc.nat(),
-    restock: fc.boolean(),
-    day: dayArb,
-  }),
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('fullRefund' as const),
+      pick: fc.nat(),
+      restock: fc.boolean(),
+      day: dayArb,
+    }),
+  },
   fc.record({
     op: fc.constant('purchase' as const),
     product: fc.nat(2),
@@ -353,7 +360,7 @@ describe('the business through the API (property)', () => {
       }),
       { numRuns: 25 },
     );
-    expect(seen.paid).toBeGreaterThan(10);
+    expect(seen.paid).toBeGreaterThan(25);
     expect(seen.fullyRefunded).toBeGreaterThan(0);
   });
 });
