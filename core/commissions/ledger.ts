@@ -3,7 +3,8 @@
 // accrual to exactly zero). Append-only: nothing here edits or deletes an entry. Both run inside
 // the caller's transaction and add what they wrote to the P&L rollup.
 import { newId, nowIso, type Ctx, type Tx } from '../api/context';
-import { applyRate, mulDivRoundHalfUp } from '../money';
+import { applyRate } from '../money';
+import { nextReversal } from './reversal';
 import { addToPnl } from '../figures/rollup';
 import { agentOfCustomer, uplinesOf } from '../agents/agent';
 import { MAX_UPLINE_LEVELS, planInForce, rateFor } from './plans';
@@ -134,11 +135,13 @@ export async function reverseCommissions(trx: Tx, ctx: Ctx, refundId: string): P
         ])
         .where('reverses_id', '=', accrual.id)
         .executeTakeFirstOrThrow();
-      const reversedBefore = -Number(prior.amount);
-      const reversedAfter = mulDivRoundHalfUp(accrual.amount, refundedAfter, line.net_amount);
-      const amount = reversedAfter - reversedBefore;
-      if (amount === 0) continue;
-      const baseAfter = mulDivRoundHalfUp(accrual.base_amount, refundedAfter, line.net_amount);
+      const reversal = nextReversal(
+        { amount: accrual.amount, base: accrual.base_amount },
+        line.net_amount,
+        refundedAfter,
+        { amount: Number(prior.amount), base: Number(prior.base) },
+      );
+      if (reversal.amount === 0) continue;
       await trx
         .insertInto('commission_entries')
         .values({
@@ -153,9 +156,9 @@ export async function reverseCommissions(trx: Tx, ctx: Ctx, refundId: string): P
           level: accrual.level,
           credited_agent_id: accrual.credited_agent_id,
           plan_id: accrual.plan_id,
-          base_amount: -(baseAfter + Number(prior.base)),
+          base_amount: reversal.base,
           rate_bp: accrual.rate_bp,
-          amount: -amount,
+          amount: reversal.amount,
           accrued_on: refund.refunded_on,
           created_at: at,
         })

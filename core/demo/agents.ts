@@ -2,9 +2,10 @@
 // then agents joining over the two years under someone already there (at most six levels),
 // each with its own buyer record like agent.create makes. The ledger: written as the orders
 // are paid and refunded, by the rules of core/commissions/ledger.ts (accrueCommissions and
-// reverseCommissions), with the real rateFor and applyRate; the amounts go into the P&L mirror
+// reverseCommissions), with the real rateFor, applyRate and nextReversal; the amounts go into the P&L mirror
 // as the pnl_contributions view's 'commission' branch would yield them.
-import { applyRate, mulDivRoundHalfUp } from '../money';
+import { applyRate } from '../money';
+import { nextReversal } from '../commissions/reversal';
 import { MAX_UPLINE_LEVELS, rateFor, type RateOverride } from '../commissions/plans';
 import type { AgentStatus } from '../../db/schema';
 import type { DemoIds } from './ids';
@@ -176,9 +177,8 @@ export class DemoLedger {
 
   /**
    * The reversals of a refund being written, part by part: for each accrual of a refunded
-   * line, reversedAfter = accrual x refundedAfter / line net (half-up), cumulative over the
-   * line's refunds written so far, minus what earlier reversals took (reverseCommissions,
-   * mirrored: it is not a pure function there). `k` as in accrue.
+   * line, the ledger's own rule (nextReversal, as reverseCommissions uses it), with the
+   * earlier reversals kept in memory instead of read back. `k` as in accrue.
    */
   reverse(
     refundId: string,
@@ -199,12 +199,13 @@ export class DemoLedger {
       const refundedAfter = Math.min(written, line.net);
       let sum = 0;
       for (const a of line.accruals) {
-        const reversedBefore = -a.reversedAmount;
-        const reversedAfter = mulDivRoundHalfUp(a.amount, refundedAfter, line.net);
-        const amount = reversedAfter - reversedBefore;
-        if (amount === 0) continue;
-        const baseAfter = mulDivRoundHalfUp(a.base, refundedAfter, line.net);
-        const base = -(baseAfter + a.reversedBase);
+        const reversal = nextReversal(a, line.net, refundedAfter, {
+          amount: a.reversedAmount,
+          base: a.reversedBase,
+        });
+        if (reversal.amount === 0) continue;
+        const { base } = reversal;
+        const amount = -reversal.amount;
         this.t.commissionEntries.add(
           this.ids.at(ms),
           'reversal',
