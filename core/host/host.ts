@@ -19,8 +19,7 @@ export interface HostResponse {
 }
 
 export type HostEvent =
-  | { type: 'changed'; method: string }
-  | { type: 'progress'; id: string; progress: Progress };
+  { type: 'changed'; method: string } | { type: 'progress'; id: string; progress: Progress };
 
 export type HostListener = (event: HostEvent) => void;
 

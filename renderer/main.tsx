@@ -1,0 +1,31 @@
+// The renderer's entry: i18n, Ant Design in the user's language, the app.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App as AntApp, ConfigProvider } from 'antd';
+import zhCN from 'antd/locale/zh_CN';
+import enUS from 'antd/locale/en_US';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { useTranslation } from 'react-i18next';
+import './styles.css';
+import './i18n';
+import { App } from './app/App';
+
+function Root() {
+  const { i18n } = useTranslation();
+  const zh = i18n.language !== 'en';
+  dayjs.locale(zh ? 'zh-cn' : 'en');
+  return (
+    <ConfigProvider locale={zh ? zhCN : enUS}>
+      <AntApp>
+        <App />
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <Root />
+  </StrictMode>,
+);

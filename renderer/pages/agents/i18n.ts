@@ -1,0 +1,5 @@
+// Words of the agents page (namespace 'agents').
+export const messages = {
+  zh: { title: 'agents' },
+  en: { title: 'agents' },
+};

@@ -1,0 +1,5 @@
+// Words of the customers page (namespace 'customers').
+export const messages = {
+  zh: { title: 'customers' },
+  en: { title: 'customers' },
+};

@@ -1,0 +1,5 @@
+// Words of the dashboard page (namespace 'dashboard').
+export const messages = {
+  zh: { title: 'dashboard' },
+  en: { title: 'dashboard' },
+};

@@ -1,0 +1,5 @@
+// Words of the reports page (namespace 'reports').
+export const messages = {
+  zh: { title: 'reports' },
+  en: { title: 'reports' },
+};

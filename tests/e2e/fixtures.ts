@@ -1,0 +1,82 @@
+// Each test gets a fresh store and its own browser-mode host (`npm run web`'s program,
+// started as a child process), and the URL it printed on its first stdout line.
+import { test as base, expect, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const SCREENSHOTS = join(ROOT, 'test-results/screenshots');
+
+export interface WebApp {
+  url: string;
+  token: string;
+  storeFile: string;
+  dir: string;
+  /** Calls a contract method directly (to seed or to check the store). */
+  call<T = unknown>(method: string, input: unknown): Promise<T>;
+  /** Saves a full-page screenshot as a test artifact (test-results/screenshots/NAME.png). */
+  shot(page: Page, name: string): Promise<void>;
+}
+
+async function startHost(storeFile: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'bin/qundesk-web.mjs'), '--no-build', '--store', storeFile, '--port', '0'],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = await new Promise<string>((ok, fail) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', (line) => ok(line.trim()));
+    child.once('exit', (code) => fail(new Error(`web host exited (${code}): ${stderr}`)));
+  });
+  return { child, url };
+}
+
+export const test = base.extend<{ app: WebApp }>({
+  app: async ({}, use) => {
+    const dir = mkdtempSync(join(tmpdir(), 'qundesk-e2e-'));
+    const storeFile = join(dir, 'store.sqlite');
+    const { child, url } = await startHost(storeFile);
+    const origin = new URL(url).origin;
+    const token = new URL(url).searchParams.get('token')!;
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    let n = 0;
+    const app: WebApp = {
+      url,
+      token,
+      storeFile,
+      dir,
+      async call(method, input) {
+        const res = await fetch(`${origin}/api/call`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ id: `t${n++}`, method, input }),
+        });
+        const body = (await res.json()) as {
+          result: { ok: boolean; value?: unknown; error?: { message: string } };
+        };
+        if (!body.result.ok) throw new Error(`${method}: ${body.result.error?.message}`);
+        return body.result.value as never;
+      },
+      async shot(page, name) {
+        await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+      },
+    };
+    await use(app);
+    child.kill('SIGTERM');
+    await new Promise((ok) => child.once('exit', ok));
+    rmSync(dir, { recursive: true, force: true });
+  },
+});
+
+/** A business already started (skips the first-launch page). */
+export async function startedBusiness(app: WebApp, name = '测试小店') {
+  await app.call('workspace.init', { name });
+}
+
+export { expect };
