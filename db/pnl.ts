@@ -50,6 +50,22 @@ ON CONFLICT (dim, day, key) DO UPDATE SET
   orders = orders + excluded.orders`;
 
 /**
+ * SQL that adds an order that has just become paid (bind: order id): its lines and shipping
+ * ('order') and its commission accruals ('commission'), both keyed by the order id, in one pass
+ * over the view. The same figures as ADD_SOURCE_SQL for the two sources one after the other.
+ */
+export const ADD_PAID_ORDER_SQL = `
+INSERT INTO pnl_daily ${COLUMNS}
+${SELECT("c.source_kind IN ('order', 'commission') AND c.source_id = ?")}
+ON CONFLICT (dim, day, key) DO UPDATE SET
+  revenue = revenue + excluded.revenue,
+  cogs = cogs + excluded.cogs,
+  fees = fees + excluded.fees,
+  commissions = commissions + excluded.commissions,
+  other_income = other_income + excluded.other_income,
+  orders = orders + excluded.orders`;
+
+/**
  * Statements that write the rollup of every source into `table` (pnl_daily, or a TEMP copy with
  * the same columns that figures.verify compares against the live rollup). Same figures as
  * ADD_SOURCE_SQL for every source, but the view is read once into a TEMP table and grouped one

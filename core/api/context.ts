@@ -1,4 +1,5 @@
 // What every service receives: the store, a clock, who is calling, and a progress callback.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Kysely, Transaction } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
@@ -21,6 +22,11 @@ export interface Progress {
 
 export interface Clock {
   now(): Date;
+  /**
+   * The seller's offset from UTC in minutes, when it is not this process's own (the server
+   * replays a device's mutation in the device's calendar). Unset: the local time zone.
+   */
+  utcOffsetMinutes?: number;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -38,15 +44,33 @@ export interface Ctx {
 
 export type Tx = Transaction<Database>;
 
-export const newId = (): string => uuidv7();
+/**
+ * Where ids come from while a synced mutation runs: the same mutation replayed on the server
+ * (or rebased on the device) must create the same ids, so a later mutation that names a row
+ * this one created still finds it. Outside a mutation, ids are fresh UUIDv7.
+ */
+export const idSource = new AsyncLocalStorage<() => string>();
+
+export const newId = (): string => {
+  const next = idSource.getStore();
+  return next ? next() : uuidv7();
+};
 
 /** The current instant as ISO-8601 UTC text. */
 export const nowIso = (ctx: Pick<Ctx, 'clock'>): string => ctx.clock.now().toISOString();
 
 /** Today in the seller's local calendar, 'YYYY-MM-DD'. */
-export const today = (ctx: Pick<Ctx, 'clock'>): string => format(ctx.clock.now(), 'yyyy-MM-dd');
+export const today = (ctx: Pick<Ctx, 'clock'>): string => {
+  const offset = ctx.clock.utcOffsetMinutes;
+  if (offset === undefined) return format(ctx.clock.now(), 'yyyy-MM-dd');
+  return new Date(ctx.clock.now().getTime() + offset * 60_000).toISOString().slice(0, 10);
+};
 
-/** Runs fn in one transaction: all of it happens, or none of it. */
+/**
+ * Runs fn in one transaction: all of it happens, or none of it. When the caller already holds
+ * one (a synced mutation runs the method and its outbox row in one transaction), fn joins it.
+ */
 export function inTransaction<T>(ctx: Ctx, fn: (trx: Tx) => Promise<T>): Promise<T> {
+  if (ctx.db.isTransaction) return fn(ctx.db as Tx);
   return ctx.db.transaction().execute(fn);
 }

@@ -2,7 +2,9 @@
 // service (one at a time: the store has one writer), and returns a value or a typed error.
 // Transports (in-process, HTTP, MessagePort) carry {id, method, input} and nothing else.
 import { ZodError } from 'zod';
+import type { Kysely } from 'kysely';
 import type { Store } from '../../db/store';
+import type { Database } from '../../db/schema';
 import { AppError, type ErrorBody, type FieldIssue } from './errors';
 import { systemClock, type Actor, type Clock, type Ctx, type Progress } from './context';
 import { methods, type MethodName, type Methods } from './contract';
@@ -27,10 +29,50 @@ export interface Core {
   readonly store: Store;
 }
 
+/**
+ * Records mutating calls for sync: runs the method inside its own transaction together with
+ * the outbox row (core/sync/outbox.ts). Cores without one behave as before.
+ */
+export interface MutationRecorder {
+  records(method: string): boolean;
+  run<T>(
+    method: string,
+    input: unknown,
+    exec: (db: Kysely<Database>, clock: Clock) => Promise<T>,
+  ): Promise<T>;
+}
+
 export interface CoreOptions {
   store: Store;
   clock?: Clock;
   actor?: Actor;
+  recorder?: MutationRecorder;
+}
+
+/** Finds the method, checks the caller's role and parses the input (throws AppError). */
+export function prepareCall(
+  method: string,
+  input: unknown,
+  actor: Actor,
+): { def: AnyMethod; input: unknown } {
+  const def = Object.hasOwn(methods, method)
+    ? (methods[method as MethodName] as AnyMethod)
+    : undefined;
+  if (!def) throw new AppError('UNKNOWN_METHOD', `No method named ${method}`, { method });
+  const roles = def.roles ?? ['owner'];
+  if (!roles.includes(actor.role)) {
+    throw new AppError('FORBIDDEN', `${method} is not allowed for role ${actor.role}`);
+  }
+  const parsed = def.input.safeParse(input ?? {});
+  if (!parsed.success) {
+    const issues = zodIssues(parsed.error);
+    throw new AppError(
+      'VALIDATION',
+      `Invalid input for ${method}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+      { issues },
+    );
+  }
+  return { def, input: parsed.data };
 }
 
 export function zodIssues(err: ZodError): FieldIssue[] {
@@ -65,23 +107,7 @@ export function createCore(options: CoreOptions): Core {
   let queue: Promise<unknown> = Promise.resolve();
 
   async function run(method: string, input: unknown, callOptions: CallOptions = {}) {
-    const def = Object.hasOwn(methods, method)
-      ? (methods[method as MethodName] as AnyMethod)
-      : undefined;
-    if (!def) throw new AppError('UNKNOWN_METHOD', `No method named ${method}`, { method });
-    const roles = def.roles ?? ['owner'];
-    if (!roles.includes(actor.role)) {
-      throw new AppError('FORBIDDEN', `${method} is not allowed for role ${actor.role}`);
-    }
-    const parsed = def.input.safeParse(input ?? {});
-    if (!parsed.success) {
-      const issues = zodIssues(parsed.error);
-      throw new AppError(
-        'VALIDATION',
-        `Invalid input for ${method}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
-        { issues },
-      );
-    }
+    const { def, input: parsed } = prepareCall(method, input, actor);
     const ctx: Ctx = {
       db: store.db,
       sqlite: store.sqlite,
@@ -90,7 +116,11 @@ export function createCore(options: CoreOptions): Core {
       progress: callOptions.onProgress ?? (() => {}),
       ...(callOptions.signal ? { signal: callOptions.signal } : {}),
     };
-    return def.run(ctx, parsed.data);
+    const recorder = options.recorder;
+    if (def.mutates && recorder?.records(method)) {
+      return recorder.run(method, input ?? {}, (db, at) => def.run({ ...ctx, db, clock: at }, parsed));
+    }
+    return def.run(ctx, parsed);
   }
 
   function serialized<T>(fn: () => Promise<T>): Promise<T> {

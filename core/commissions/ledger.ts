@@ -6,6 +6,7 @@ import { newId, nowIso, type Ctx, type Tx } from '../api/context';
 import { applyRate } from '../money';
 import { nextReversal } from './reversal';
 import { addToPnl } from '../figures/rollup';
+import { prepared } from './prepared';
 import { agentOfCustomer, uplinesOf } from '../agents/agent';
 import { MAX_UPLINE_LEVELS, planInForce, rateFor } from './plans';
 
@@ -21,22 +22,34 @@ async function isWholesale(
   return order.customer_id !== null && (await agentOfCustomer(trx, order.customer_id)) !== null;
 }
 
+/** What writeAccruals needs of the order (the row recognisePaid already holds). */
+export interface AccruingOrder {
+  id: string;
+  agent_id: string | null;
+  customer_id: string | null;
+  is_wholesale: number;
+  paid_on: string | null;
+}
+
+const INSERT_ACCRUAL = `INSERT INTO commission_entries (id, kind, source_id, order_id,
+  order_line_id, refund_id, reverses_id, agent_id, level, credited_agent_id, plan_id, base_amount,
+  rate_bp, amount, accrued_on, created_at)
+  VALUES (?, 'accrual', ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
 /**
  * Writes the accruals of an order that has just become paid: one per line per beneficiary with
- * a rate above 0, amount = base x rate rounded half-up once. Returns how many were written.
+ * a rate above 0, amount = base x rate rounded half-up once. Does not touch the P&L: the caller
+ * adds the order's 'commission' source (see accrueCommissions, recognisePaid). Returns how many
+ * were written. The inserts go through one prepared statement on the store's connection, in
+ * the caller's transaction (the hot path of recording a paid order).
  */
-export async function accrueCommissions(trx: Tx, ctx: Ctx, orderId: string): Promise<number> {
-  const order = await trx
-    .selectFrom('orders')
-    .select(['id', 'agent_id', 'customer_id', 'is_wholesale', 'paid_on'])
-    .where('id', '=', orderId)
-    .executeTakeFirstOrThrow();
+export async function writeAccruals(trx: Tx, ctx: Ctx, order: AccruingOrder): Promise<number> {
   if (order.paid_on === null || order.agent_id === null) return 0;
   if (await isWholesale(trx, order)) return 0;
   const already = await trx
     .selectFrom('commission_entries')
     .select('id')
-    .where('source_id', '=', orderId)
+    .where('source_id', '=', order.id)
     .where('kind', '=', 'accrual')
     .executeTakeFirst();
   if (already) return 0;
@@ -48,10 +61,11 @@ export async function accrueCommissions(trx: Tx, ctx: Ctx, orderId: string): Pro
   const lines = await trx
     .selectFrom('order_lines')
     .select(['id', 'product_id', 'category', 'net_amount', 'cost'])
-    .where('order_id', '=', orderId)
+    .where('order_id', '=', order.id)
     .orderBy('line_no')
     .execute();
   const at = nowIso(ctx);
+  const insert = prepared(ctx.sqlite, INSERT_ACCRUAL);
   let written = 0;
   for (const line of lines) {
     const base = plan.base === 'net' ? line.net_amount : Math.max(0, line.net_amount - line.cost);
@@ -63,30 +77,35 @@ export async function accrueCommissions(trx: Tx, ctx: Ctx, orderId: string): Pro
         beneficiaryTier: b.tier,
       });
       if (rate <= 0) continue;
-      await trx
-        .insertInto('commission_entries')
-        .values({
-          id: newId(),
-          kind: 'accrual',
-          source_id: orderId,
-          order_id: orderId,
-          order_line_id: line.id,
-          refund_id: null,
-          reverses_id: null,
-          agent_id: b.agentId,
-          level: b.level,
-          credited_agent_id: order.agent_id,
-          plan_id: plan.id,
-          base_amount: base,
-          rate_bp: rate,
-          amount: applyRate(base, rate),
-          accrued_on: order.paid_on,
-          created_at: at,
-        })
-        .execute();
+      insert.run(
+        newId(),
+        order.id,
+        order.id,
+        line.id,
+        b.agentId,
+        b.level,
+        order.agent_id,
+        plan.id,
+        base,
+        rate,
+        applyRate(base, rate),
+        order.paid_on,
+        at,
+      );
       written += 1;
     }
   }
+  return written;
+}
+
+/** writeAccruals for an order read by id, then its commissions added to the P&L rollup. */
+export async function accrueCommissions(trx: Tx, ctx: Ctx, orderId: string): Promise<number> {
+  const order = await trx
+    .selectFrom('orders')
+    .select(['id', 'agent_id', 'customer_id', 'is_wholesale', 'paid_on'])
+    .where('id', '=', orderId)
+    .executeTakeFirstOrThrow();
+  const written = await writeAccruals(trx, ctx, order);
   if (written > 0) await addToPnl(trx, 'commission', orderId);
   return written;
 }

@@ -6,7 +6,7 @@ import { requireSettings } from '../workspace/settings';
 import { alignedTable } from '../cli/table';
 import type { Database } from '../../db/schema';
 import type { Column, ExportTable, Value } from '../exports/table';
-import { entryStatusSql, refundWindowDays } from './status';
+import { commissionStatusSums } from './status';
 import type { Statement } from './settlements';
 
 export interface CommissionReportRow {
@@ -49,25 +49,15 @@ export async function commissionReport(
   db: Kysely<Database>,
   q: { from: string; to: string; agentId?: string | undefined; asOf: string },
 ): Promise<CommissionReport> {
-  const windowDays = await refundWindowDays(db);
   const settings = await requireSettings(db);
-  let query = db
-    .selectFrom('commission_entries as e')
-    .innerJoin('agents as a', 'a.id', 'e.agent_id')
-    .select(['e.agent_id', 'a.name', 'e.level'])
-    .select(entryStatusSql(q.asOf, windowDays).as('status'))
-    .select((eb) => eb.fn.sum<number>('e.amount').as('amount'))
-    .where('e.accrued_on', '>=', q.from)
-    .where('e.accrued_on', '<=', q.to);
-  if (q.agentId) query = query.where('e.agent_id', '=', q.agentId);
-  const rows = await query.groupBy(['e.agent_id', 'e.level', 'status']).execute();
+  const rows = await commissionStatusSums(db, q);
   const byAgent = new Map<string, CommissionReportRow>();
   for (const r of rows) {
-    let row = byAgent.get(r.agent_id);
+    let row = byAgent.get(r.agentId);
     if (!row) {
       row = {
-        agentId: r.agent_id,
-        agentName: r.name,
+        agentId: r.agentId,
+        agentName: r.agentName,
         level0: 0,
         level1: 0,
         level2: 0,
@@ -77,12 +67,11 @@ export async function commissionReport(
         inDraft: 0,
         settled: 0,
       };
-      byAgent.set(r.agent_id, row);
+      byAgent.set(r.agentId, row);
     }
-    const amount = Number(r.amount);
-    row[`level${r.level}` as 'level0' | 'level1' | 'level2'] += amount;
-    row.total += amount;
-    row[r.status] += amount;
+    row[`level${r.level}` as 'level0' | 'level1' | 'level2'] += r.amount;
+    row.total += r.amount;
+    row[r.status] += r.amount;
   }
   const list = [...byAgent.values()].sort(
     (a, b) =>

@@ -38,22 +38,121 @@ export interface Balances {
   settled: number;
 }
 
+/** Commissions of one agent at one level in one status (entryStatusSql's status). */
+export interface StatusSum {
+  agentId: string;
+  agentName: string;
+  level: number;
+  status: EntryStatus;
+  amount: number;
+}
+
+/**
+ * Commissions accrued in [from, to] ('' = from the start) by agent, level and status on `asOf`,
+ * for one agent or all: the same figures as summing entryStatusSql over the entries, read from
+ * the rollup (commission_daily, migration 5) instead of testing each entry. The rollup says
+ * pending or payable from the order's completion day; then the entries that sit in settlements
+ * are moved to settled / inDraft, and reversals of entries in paid settlements that would still
+ * be pending are moved to payable (the carried clawback). Those two reads go through the
+ * agent's settlements (an agent's settlement holds only its own entries), so their cost
+ * follows the settled entries, not the whole ledger. Agents not in the agents table are left
+ * out, as a join on the entries would.
+ */
+export async function commissionStatusSums(
+  db: Kysely<Database>,
+  q: { from: string; to: string; asOf: string; agentId?: string | undefined },
+): Promise<StatusSum[]> {
+  const windowDays = await refundWindowDays(db);
+  // payable <=> completed day + window <= asOf <=> completed day <= asOf - window (whole days).
+  const cutoff = sql`date(${q.asOf}, ${String(-windowDays)} || ' days')`;
+  const agent = q.agentId;
+  const rolled = await sql<{
+    agent_id: string;
+    name: string;
+    level: number;
+    status: EntryStatus;
+    amount: number;
+  }>`
+    SELECT d.agent_id, a.name, d.level,
+           CASE WHEN d.completed_on <> '' AND d.completed_on <= ${cutoff}
+                THEN 'payable' ELSE 'pending' END AS status,
+           sum(d.amount) AS amount
+      FROM commission_daily d JOIN agents a ON a.id = d.agent_id
+     WHERE ${agent === undefined ? sql`1` : sql`d.agent_id = ${agent}`}
+       AND d.accrued_on >= ${q.from} AND d.accrued_on <= ${q.to}
+     GROUP BY d.agent_id, d.level, 4`.execute(db);
+  const payableOrder = sql`(o.status = 'completed' AND date(o.completed_at) <= ${cutoff})`;
+  // Entries in settlements: from their rollup status to settled (paid) or inDraft.
+  const settledFrom =
+    agent === undefined
+      ? sql`settlement_entries se LEFT JOIN settlements s ON s.id = se.settlement_id
+            JOIN commission_entries e ON e.id = se.entry_id`
+      : sql`settlements s JOIN settlement_entries se ON se.settlement_id = s.id
+            JOIN commission_entries e ON e.id = se.entry_id AND e.agent_id = ${agent}`;
+  const inSettlements = await sql<{
+    agent_id: string;
+    level: number;
+    from_status: EntryStatus;
+    to_status: EntryStatus;
+    amount: number;
+  }>`
+    SELECT e.agent_id, e.level,
+           CASE WHEN ${payableOrder} THEN 'payable' ELSE 'pending' END AS from_status,
+           CASE WHEN s.status = 'paid' THEN 'settled' ELSE 'inDraft' END AS to_status,
+           sum(e.amount) AS amount
+      FROM ${settledFrom}
+      LEFT JOIN orders o ON o.id = e.order_id
+     WHERE ${agent === undefined ? sql`1` : sql`s.agent_id = ${agent}`}
+       AND e.accrued_on >= ${q.from} AND e.accrued_on <= ${q.to}
+     GROUP BY 1, 2, 3, 4`.execute(db);
+  // Reversals of entries in paid settlements, in no settlement themselves, whose order is not
+  // payable yet: carried into the next settlement, so payable now.
+  const carried = await sql<{ agent_id: string; level: number; amount: number }>`
+    SELECT r.agent_id, r.level, sum(r.amount) AS amount
+      FROM settlements s JOIN settlement_entries se ON se.settlement_id = s.id
+      JOIN commission_entries r ON r.reverses_id = se.entry_id AND r.kind = 'reversal'
+      LEFT JOIN orders o ON o.id = r.order_id
+     WHERE s.status = 'paid'
+       AND ${agent === undefined ? sql`1` : sql`s.agent_id = ${agent} AND r.agent_id = ${agent}`}
+       AND r.accrued_on >= ${q.from} AND r.accrued_on <= ${q.to}
+       AND NOT EXISTS (SELECT 1 FROM settlement_entries x WHERE x.entry_id = r.id)
+       AND (CASE WHEN ${payableOrder} THEN 1 ELSE 0 END) = 0
+     GROUP BY 1, 2`.execute(db);
+
+  const sums = new Map<string, StatusSum>();
+  const names = new Map<string, string>();
+  const add = (agentId: string, level: number, status: EntryStatus, amount: number) => {
+    const name = names.get(agentId);
+    if (name === undefined) return; // not in the agents table
+    const key = `${agentId}\u0000${level}\u0000${status}`;
+    const row = sums.get(key);
+    if (row) row.amount += amount;
+    else sums.set(key, { agentId, agentName: name, level, status, amount });
+  };
+  for (const r of rolled.rows) {
+    names.set(r.agent_id, r.name);
+    add(r.agent_id, r.level, r.status, Number(r.amount));
+  }
+  for (const r of inSettlements.rows) {
+    add(r.agent_id, r.level, r.from_status, -Number(r.amount));
+    add(r.agent_id, r.level, r.to_status, Number(r.amount));
+  }
+  for (const r of carried.rows) {
+    add(r.agent_id, r.level, 'pending', -Number(r.amount));
+    add(r.agent_id, r.level, 'payable', Number(r.amount));
+  }
+  return [...sums.values()];
+}
+
 /** An agent's commission balances on a day, by status (every entry counts in exactly one). */
 export async function commissionBalances(
   db: Kysely<Database>,
   agentId: string,
   asOf: string,
 ): Promise<Balances> {
-  const windowDays = await refundWindowDays(db);
-  const rows = await db
-    .selectFrom('commission_entries as e')
-    .select([entryStatusSql(asOf, windowDays).as('status')])
-    .select((eb) => eb.fn.sum<number>('e.amount').as('amount'))
-    .where('e.agent_id', '=', agentId)
-    .where('e.accrued_on', '<=', asOf)
-    .groupBy('status')
-    .execute();
   const out: Balances = { pending: 0, payable: 0, inDraft: 0, settled: 0 };
-  for (const r of rows) out[r.status] += Number(r.amount);
+  for (const r of await commissionStatusSums(db, { from: '', to: asOf, asOf, agentId })) {
+    out[r.status] += r.amount;
+  }
   return out;
 }

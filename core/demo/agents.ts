@@ -1,5 +1,6 @@
 // The demo's agents and their commissions. The tree: a few 总代 who joined before the period,
 // then agents joining over the two years under someone already there (at most six levels),
+// most of them in the first 总代's team,
 // each with its own buyer record like agent.create makes. The ledger: written as the orders
 // are paid and refunded, by the rules of core/commissions/ledger.ts (accrueCommissions and
 // reverseCommissions), with the real rateFor, applyRate and nextReversal; the amounts go into the P&L mirror
@@ -38,6 +39,11 @@ export const MAX_TREE_DEPTH = 5;
 /** About one agent per this many customers (3,000 at 200,000 customers). */
 export const CUSTOMERS_PER_AGENT = 66;
 export const MIN_AGENTS = 5;
+/**
+ * Share of the agents joining after the 总代 who join the first 总代's team: at the large scale
+ * (3,000 agents, 30 总代) that team holds about 2,900 agents, the rest share the small ones.
+ */
+export const MAIN_TEAM_SHARE = 0.97;
 
 export const tierAtDepth = (depth: number): DemoTier =>
   depth === 0 ? 'general' : depth <= 2 ? 'level1' : 'level2';

@@ -22,6 +22,7 @@ import {
 import {
   CUSTOMERS_PER_AGENT,
   DEMO_PLAN,
+  MAIN_TEAM_SHARE,
   MAX_TREE_DEPTH,
   MIN_AGENTS,
   tierAtDepth,
@@ -364,6 +365,8 @@ export class DemoWorld {
   /**
    * The agent tree: a few 总代 who joined before the period, then agents joining over the two
    * years, each under one already there (depth at most MAX_TREE_DEPTH), a few suspended.
+   * Most join the first 总代's team (MAIN_TEAM_SHARE: one big team, as a real business grows
+   * around its founding agent); the other 总代 keep small teams.
    */
   buildAgents(): void {
     const r = new Random(this.plan.seed, 'agents');
@@ -371,6 +374,8 @@ export class DemoWorld {
     const { first, last } = this.cal;
     const n = Math.max(MIN_AGENTS, Math.round(this.plan.customers / CUSTOMERS_PER_AGENT));
     const tops = Math.max(1, Math.round(n / 100));
+    // Per 总代: the agents of its team so far (itself first), in joining order.
+    const teams: number[][] = [];
     const days: number[] = [];
     for (let i = 0; i < tops; i++) days.push(r.int(0, Math.max(0, first - 150)));
     const lo = first - 120;
@@ -382,12 +387,18 @@ export class DemoWorld {
     days.push(...rest);
     for (let i = 0; i < n; i++) {
       let upline = -1;
-      if (i >= tops) {
-        // Under anyone already there (earlier joiners collect more downlines), but no deeper
-        // than the tree allows.
-        upline = r.int(0, i - 1);
+      let team: number[];
+      if (i < tops) {
+        team = [];
+        teams.push(team);
+      } else {
+        // Into the main team, or now and then a small one; under anyone of that team already
+        // there (earlier joiners collect more downlines), but no deeper than the tree allows.
+        team = teams[tops === 1 || r.chance(MAIN_TEAM_SHARE) ? 0 : r.int(1, tops - 1)]!;
+        upline = team[r.int(0, team.length - 1)]!;
         while (this.agents[upline]!.depth >= MAX_TREE_DEPTH) upline = this.agents[upline]!.upline;
       }
+      team.push(i);
       const depth = upline < 0 ? 0 : this.agents[upline]!.depth + 1;
       const second = r.int(0, SELLING_SECONDS - 1);
       const phone = people.phone();

@@ -3,8 +3,16 @@
 // paid, a refund, an expense or an income row when written. See db/pnl.ts.
 import { CompiledQuery } from 'kysely';
 import type { Tx } from '../api/context';
-import { ADD_SOURCE_SQL, type PnlSourceKind } from '../../db/pnl';
+import { ADD_PAID_ORDER_SQL, ADD_SOURCE_SQL, type PnlSourceKind } from '../../db/pnl';
 
 export async function addToPnl(trx: Tx, kind: PnlSourceKind, sourceId: string): Promise<void> {
   await trx.executeQuery(CompiledQuery.raw(ADD_SOURCE_SQL, [kind, sourceId]));
+}
+
+/**
+ * Adds an order that has just become paid: its 'order' source and its 'commission' source
+ * (the accruals written with it) in one statement. Its fees are added one by one (addToPnl).
+ */
+export async function addPaidOrderToPnl(trx: Tx, orderId: string): Promise<void> {
+  await trx.executeQuery(CompiledQuery.raw(ADD_PAID_ORDER_SQL, [orderId]));
 }

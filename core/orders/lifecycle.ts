@@ -5,8 +5,8 @@ import type { Database, OrdersTable, OrderStatus } from '../../db/schema';
 import { newId, nowIso, type Ctx, type Tx } from '../api/context';
 import { invalidState, notFound } from '../api/errors';
 import { recordMovement } from '../stock/ledger';
-import { addToPnl } from '../figures/rollup';
-import { accrueCommissions } from '../commissions/ledger';
+import { addPaidOrderToPnl, addToPnl } from '../figures/rollup';
+import { writeAccruals } from '../commissions/ledger';
 
 export type OrderRow = Selectable<OrdersTable>;
 
@@ -98,15 +98,16 @@ export async function recognisePaid(trx: Tx, ctx: Ctx, order: OrderRow, paidOn: 
     .execute();
   order.status = 'paid';
   order.paid_on = paidOn;
-  await addToPnl(trx, 'order', order.id);
+  // Commissions with the plan and tree in force now; then the order and its commissions go
+  // into the P&L together (one pass over the view), and each fee.
+  await writeAccruals(trx, ctx, order);
+  await addPaidOrderToPnl(trx, order.id);
   const fees = await trx
     .selectFrom('order_fees')
     .select('id')
     .where('order_id', '=', order.id)
     .execute();
   for (const fee of fees) await addToPnl(trx, 'order_fee', fee.id);
-  // Commissions with the plan and tree in force now (adds them to the P&L when any are written).
-  await accrueCommissions(trx, ctx, order.id);
 }
 
 /**

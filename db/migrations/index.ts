@@ -4,6 +4,8 @@
 import { sql as initial } from './001_initial';
 import { sql as pnlRollup } from './002_pnl_rollup';
 import { sql as agentsCommissions } from './003_agents_commissions';
+import { sql as sync } from './004_sync';
+import { sql as commissionRollup } from './005_commission_rollup';
 
 export interface Migration {
   version: number;
@@ -17,6 +19,8 @@ export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'pnl_rollup', sql: pnlRollup, rebuildPnl: true },
   { version: 3, name: 'agents_commissions', sql: agentsCommissions },
+  { version: 4, name: 'sync', sql: sync },
+  { version: 5, name: 'commission_rollup', sql: commissionRollup },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;

@@ -38,6 +38,7 @@ async function startHost(storeFile: string): Promise<{ child: ChildProcess; url:
 }
 
 export const test = base.extend<{ app: WebApp }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies destructured
   app: async ({}, use) => {
     const dir = mkdtempSync(join(tmpdir(), 'qundesk-e2e-'));
     const storeFile = join(dir, 'store.sqlite');

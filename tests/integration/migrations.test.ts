@@ -55,6 +55,11 @@ const seedAt: Record<number, (db: Database.Database) => void> = {
       VALUES ('a1', '李代理', 'general', '2025-01-01', '${T}', '${T}');
       INSERT INTO agent_closure (ancestor, descendant, depth) VALUES ('a1', 'a1', 0);`);
   },
+  4: (db) => {
+    seedAt[3]!(db);
+    db.exec(`INSERT INTO sync_outbox (name, args, schema_version, hlc, created_at)
+      VALUES ('customer.create', '{"name":"王五"}', 4, '000000000000001:00000:d1', '${T}');`);
+  },
 };
 
 describe('migrations', () => {
