@@ -10,6 +10,7 @@ import { useTranslation } from 'react-i18next';
 import './styles.css';
 import './i18n';
 import { App } from './app/App';
+import { LongTaskProvider } from './components/LongTask';
 
 function Root() {
   const { i18n } = useTranslation();
@@ -18,7 +19,9 @@ function Root() {
   return (
     <ConfigProvider locale={zh ? zhCN : enUS}>
       <AntApp>
-        <App />
+        <LongTaskProvider>
+          <App />
+        </LongTaskProvider>
       </AntApp>
     </ConfigProvider>
   );

@@ -12,6 +12,8 @@ export const listInput = z.object({
   query: text(100).optional(),
   tag: tag.optional(),
   groupId: id.optional(),
+  /** Only the customers this agent owns (the agent detail page). */
+  ownerAgentId: id.optional(),
   /** true: only customers who agreed to marketing; false: only those who did not. */
   consent: z.boolean().optional(),
   ...page,
@@ -71,6 +73,9 @@ export async function listCustomers(
             .where('m.left_on', 'is', null),
         ),
       ),
+    )
+    .$if(input.ownerAgentId !== undefined, (q) =>
+      q.where('c.owner_agent_id', '=', input.ownerAgentId as string),
     )
     .$if(input.consent !== undefined, (q) =>
       q.where('c.marketing_consent', '=', input.consent ? 1 : 0),

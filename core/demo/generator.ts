@@ -16,6 +16,7 @@
 //   pnl_monthly triggers are set aside and the months summed once (see suspendMonthlyRollup);
 // - rows are buffered per table and written a day at a time, a table at a time.
 // Every setting is put back as it was, whatever happens.
+import { COMMISSION_DAILY_SELECT_V5 } from '../../db/migrations/005_commission_rollup';
 import type BetterSqlite3 from 'better-sqlite3';
 import { AppError, invalidState } from '../api/errors';
 import type { Progress } from '../api/context';
@@ -197,6 +198,7 @@ async function load(
     .all(...LOADED_TABLES) as { name: string; sql: string }[];
   for (const index of indexes) sqlite.exec(`DROP INDEX "${index.name}"`);
   const monthly = suspendMonthlyRollup(sqlite);
+  const commissionDaily = suspendCommissionRollup(sqlite);
 
   const ids = new DemoIds(plan.seed);
   const t = demoTables(sqlite);
@@ -297,6 +299,7 @@ async function load(
   check();
   monthly.resume();
   for (const index of indexes) sqlite.exec(index.sql);
+  commissionDaily.resume();
   check();
   return {
     orders: made,
@@ -335,6 +338,31 @@ function suspendMonthlyRollup(sqlite: BetterSqlite3.Database): { resume(): void 
         SELECT dim, substr(day, 1, 7), key, sum(revenue), sum(cogs), sum(fees), sum(commissions),
                sum(other_income), sum(orders)
           FROM pnl_daily GROUP BY dim, substr(day, 1, 7), key`);
+      for (const t of triggers) sqlite.exec(t.sql);
+    },
+  };
+}
+
+/**
+ * commission_daily (migration 5) is kept by triggers on every commission entry and on every
+ * completed order (which look the order's entries up by an index the load has dropped). As
+ * with pnl_monthly, the triggers are set aside during the load and the rollup is summed once
+ * from the ledger at the end, with the migration's own SELECT (the demo tests compare it with
+ * a recomputation); inside the load's transaction, so a cancelled run puts them back too.
+ */
+function suspendCommissionRollup(sqlite: BetterSqlite3.Database): { resume(): void } {
+  const triggers = sqlite
+    .prepare(
+      "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'commission\\_daily\\_%' ESCAPE '\\'",
+    )
+    .all() as { name: string; sql: string }[];
+  if (triggers.length === 0) return { resume() {} };
+  for (const t of triggers) sqlite.exec(`DROP TRIGGER "${t.name}"`);
+  return {
+    resume() {
+      sqlite.exec(
+        `INSERT INTO commission_daily (agent_id, accrued_on, level, completed_on, amount) ${COMMISSION_DAILY_SELECT_V5}`,
+      );
       for (const t of triggers) sqlite.exec(t.sql);
     },
   };

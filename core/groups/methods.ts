@@ -65,6 +65,8 @@ export const groupsMethods = {
     input: z.object({
       platform: platform.optional(),
       query: text(100).optional(),
+      /** Only the groups this agent owns (the agent detail page). */
+      ownerAgentId: id.optional(),
       limit: z.number().int().min(1).max(1000).default(500),
       offset: z.number().int().min(0).default(0),
     }),
@@ -74,6 +76,9 @@ export const groupsMethods = {
         .selectFrom('customer_groups as g')
         .where('g.deleted_at', 'is', null)
         .$if(input.platform !== undefined, (q) => q.where('g.platform', '=', input.platform!))
+        .$if(input.ownerAgentId !== undefined, (q) =>
+          q.where('g.owner_agent_id', '=', input.ownerAgentId!),
+        )
         .$if(query !== '', (q) =>
           q.where(sql<SqlBool>`g.name LIKE ${containsPattern(query)} ESCAPE '\\'`),
         );

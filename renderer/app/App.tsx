@@ -1,29 +1,67 @@
 // The window: menu on the left, the page, and a status bar with the store and sync state.
+// First launch (an empty store) shows the welcome page; #/reports/print shows the printable
+// report alone (Electron's main prints that route to PDF; the browser prints it itself).
 import { Suspense, useEffect, useState } from 'react';
-import { Layout, Menu, Select, Space, Spin, Typography } from 'antd';
+import { Button, Layout, Menu, Result, Select, Space, Spin, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { pages, Welcome } from '../pages/registry';
 import { navigate, useRoute } from './router';
+import { useOnboarding } from './onboarding';
 import { useApi } from '../api/hooks';
-import { bridge } from '../api/bridge';
+import { bridge, isBrowserMode } from '../api/bridge';
 import { setLanguage, type Lang } from '../i18n';
 import type { AppInfo } from '../../core/host/bridge';
 
-export function App() {
+function LanguageSelect() {
   const { t, i18n } = useTranslation();
+  return (
+    <Select
+      size="small"
+      variant="borderless"
+      aria-label={t('language')}
+      data-testid="language"
+      value={i18n.language as Lang}
+      onChange={(v: Lang) => setLanguage(v)}
+      options={[
+        { value: 'zh', label: '中文' },
+        { value: 'en', label: 'English' },
+      ]}
+    />
+  );
+}
+
+export function App() {
+  const { t } = useTranslation();
   const route = useRoute();
+  const onboarding = useOnboarding();
   const workspace = useApi('workspace.get', {});
   const [info, setInfo] = useState<AppInfo | null>(null);
+  const [collapsed, setCollapsed] = useState(false);
   useEffect(() => {
-    void bridge.appInfo().then(setInfo);
+    void bridge.appInfo().then(setInfo, () => setInfo(null));
   }, []);
 
   if (workspace.loading && !workspace.data) return <Spin fullscreen />;
-  if (workspace.data && !workspace.data.settings) {
+  if (workspace.error && !workspace.data) {
     return (
-      <Suspense fallback={<Spin fullscreen />}>
-        <Welcome params={[]} />
-      </Suspense>
+      <Result
+        status="error"
+        title={t('failed')}
+        subTitle={workspace.error.message}
+        extra={<Button onClick={workspace.reload}>{t('retry')}</Button>}
+      />
+    );
+  }
+  if (onboarding || (workspace.data && !workspace.data.settings)) {
+    return (
+      <div className="welcome-shell">
+        <div className="welcome-lang no-print">
+          <LanguageSelect />
+        </div>
+        <Suspense fallback={<Spin fullscreen />}>
+          <Welcome params={[]} />
+        </Suspense>
+      </div>
     );
   }
 
@@ -31,10 +69,30 @@ export function App() {
   const page = pages.find((p) => p.key === key) ?? pages[0]!;
   const Page = page.component;
 
+  if (page.key === 'reports' && route[1] === 'print') {
+    return (
+      <div className="print-shell" data-page="reports-print">
+        <Suspense fallback={<Spin />}>
+          <Page params={route.slice(1)} />
+        </Suspense>
+      </div>
+    );
+  }
+
   return (
     <Layout style={{ height: '100vh' }}>
-      <Layout.Sider width={200} theme="light" breakpoint="lg" collapsedWidth={56}>
-        <div style={{ padding: '16px 16px 8px', fontWeight: 600 }}>{t('appName')}</div>
+      <Layout.Sider
+        width={200}
+        theme="light"
+        breakpoint="lg"
+        collapsedWidth={56}
+        collapsed={collapsed}
+        onCollapse={setCollapsed}
+        className="app-sider"
+      >
+        <div className="app-brand" title={t('appName')}>
+          {collapsed ? '群' : t('appName')}
+        </div>
         <Menu
           mode="inline"
           selectedKeys={[page.key]}
@@ -47,35 +105,32 @@ export function App() {
         />
       </Layout.Sider>
       <Layout>
-        <Layout.Content style={{ padding: 20, overflow: 'auto' }} data-page={page.key}>
+        <Layout.Content className="app-content" data-page={page.key}>
           <Suspense fallback={<Spin />}>
-            <Page params={route.slice(1)} />
+            <Page key={page.key} params={route.slice(1)} />
           </Suspense>
         </Layout.Content>
-        <Layout.Footer
-          style={{ padding: '4px 16px', fontSize: 12, borderTop: '1px solid #eee' }}
-          data-testid="status-bar"
-        >
-          <Space separator="·">
-            <Typography.Text type="secondary">{workspace.data?.settings?.name}</Typography.Text>
-            <Typography.Text type="secondary" title={info?.storeFile}>
+        <Layout.Footer className="status-bar no-print" data-testid="status-bar">
+          <Space separator="·" wrap>
+            <Typography.Text type="secondary" strong>
+              {workspace.data?.settings?.name}
+            </Typography.Text>
+            <Typography.Text
+              type="secondary"
+              title={info?.storeFile}
+              ellipsis
+              style={{ maxWidth: 420 }}
+              data-testid="store-file"
+            >
               {t('store')}: {info?.storeFile}
             </Typography.Text>
             <Typography.Text type="secondary" data-testid="sync-status">
               {t('localOnly')}
             </Typography.Text>
-            <Select
-              size="small"
-              variant="borderless"
-              aria-label={t('language')}
-              data-testid="language"
-              value={i18n.language as Lang}
-              onChange={(v: Lang) => setLanguage(v)}
-              options={[
-                { value: 'zh', label: '中文' },
-                { value: 'en', label: 'English' },
-              ]}
-            />
+            {isBrowserMode ? (
+              <Typography.Text type="secondary">{t('browserMode')}</Typography.Text>
+            ) : null}
+            <LanguageSelect />
           </Space>
         </Layout.Footer>
       </Layout>

@@ -4,7 +4,14 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { newBusiness, testClock, type TestBusiness } from '../support/store';
 import { addProduct } from '../support/order-fixtures';
-import { addAgent, agentCustomer, entries, pnlCommissions } from '../support/agent-fixtures';
+import {
+  addAgent,
+  agentCustomer,
+  commissionRollupProblems,
+  entries,
+  pnlCommissions,
+  reportMatchesEntries,
+} from '../support/agent-fixtures';
 import { mulDivRoundHalfUp } from '../../core/money';
 
 const TIERS = ['general', 'level1', 'level2'] as const;
@@ -230,7 +237,20 @@ async function run(s: Scenario) {
       if (o.complete) await biz.core.invoke('order.complete', { id: created.id });
       if (o.settle !== null) await settle(agents[o.settle % agents.length]!.id);
       for (const r of o.refundsAfter) await refund(biz, created.id, r);
+      // The report and balances (read from the rollup) agree with every entry's own status.
+      expect(commissionRollupProblems(biz)).toEqual([]);
+      expect(await reportMatchesEntries(biz, o.day)).toEqual([]);
     }
+    // A draft statement: its entries are inDraft until it is discarded.
+    const draft = await biz.core.call('settlement.generate', {
+      agentId: agents[0]!.id,
+      periodTo: '2026-12-31',
+      asOf: '2026-12-31',
+    });
+    for (const asOf of ['2026-03-15', '2026-03-24', '2026-12-31'])
+      expect(await reportMatchesEntries(biz, asOf)).toEqual([]);
+    if (draft.ok)
+      await biz.core.invoke('settlement.discard', { id: (draft.value as { id: string }).id });
 
     for (const a of agents) await settle(a.id);
     if (orderIds.length > 0) {
@@ -317,6 +337,10 @@ async function run(s: Scenario) {
       )
       .all() as { total: number; sum: number }[];
     for (const t of totals) expect(t.total).toBe(t.sum);
+    // Clawbacks carried after settlement are payable; the rollup follows the ledger.
+    expect(commissionRollupProblems(biz)).toEqual([]);
+    for (const asOf of ['2026-03-15', '2026-03-24', '2026-12-31'])
+      expect(await reportMatchesEntries(biz, asOf)).toEqual([]);
     // The P&L's commissions equal the ledger, and the rollup verifies.
     expect(pnlCommissions(biz)).toBe(ledger.reduce((t, e) => t + e.amount, 0));
     expect((await biz.core.invoke('figures.verify', {})).ok).toBe(true);

@@ -57,8 +57,8 @@ const seedAt: Record<number, (db: Database.Database) => void> = {
   },
   4: (db) => {
     seedAt[3]!(db);
-    db.exec(`INSERT INTO sync_outbox (name, args, schema_version, hlc, created_at)
-      VALUES ('customer.create', '{"name":"王五"}', 4, '000000000000001:00000:d1', '${T}');`);
+    db.exec(`INSERT INTO sync_outbox (seq, name, args, schema_version, hlc, tz, created_at)
+      VALUES (1, 'customer.create', '{"name":"王五"}', 4, '000000000000001:00000:d1', 480, '${T}');`);
   },
   // v5 adds only the commission rollup (derived; see commission-rollup.test.ts).
   5: (db) => seedAt[4]!(db),

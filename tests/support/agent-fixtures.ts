@@ -127,3 +127,123 @@ export function pnlCommissions(biz: TestBusiness): number {
     .pluck()
     .get() as number;
 }
+
+/**
+ * The commission rollup (commission_daily) against the ledger recomputed here: the rows that
+ * differ, as text (zero rows on either side count as missing).
+ */
+export function commissionRollupProblems(biz: TestBusiness): string[] {
+  const db = biz.store.sqlite;
+  const key = (r: { agent_id: string; accrued_on: string; level: number; completed_on: string }) =>
+    `${r.agent_id}|${r.accrued_on}|${r.level}|${r.completed_on}`;
+  type Row = {
+    agent_id: string;
+    accrued_on: string;
+    level: number;
+    completed_on: string;
+    amount: number;
+  };
+  const rollup = new Map(
+    (db.prepare('SELECT * FROM commission_daily WHERE amount <> 0').all() as Row[]).map((r) => [
+      key(r),
+      r.amount,
+    ]),
+  );
+  const recomputed = new Map(
+    (
+      db
+        .prepare(
+          `SELECT e.agent_id, e.accrued_on, e.level,
+                  CASE WHEN o.status = 'completed' THEN substr(o.completed_at, 1, 10) ELSE '' END AS completed_on,
+                  sum(e.amount) AS amount
+             FROM commission_entries e LEFT JOIN orders o ON o.id = e.order_id
+            GROUP BY 1, 2, 3, 4 HAVING sum(e.amount) <> 0`,
+        )
+        .all() as Row[]
+    ).map((r) => [key(r), r.amount]),
+  );
+  const problems: string[] = [];
+  for (const k of new Set([...rollup.keys(), ...recomputed.keys()])) {
+    if (rollup.get(k) !== recomputed.get(k))
+      problems.push(`${k}: rollup ${rollup.get(k)} ledger ${recomputed.get(k)}`);
+  }
+  return problems;
+}
+
+/**
+ * commission.report (all agents, and each agent alone) and commission.balances against the
+ * status of every entry (entryStatusSql, the per-entry definition), on `asOf`.
+ */
+export async function reportMatchesEntries(biz: TestBusiness, asOf: string): Promise<string[]> {
+  const { entryStatusSql } = await import('../../core/commissions/status');
+  const windowDays = Number(
+    biz.store.sqlite
+      .prepare("SELECT value FROM settings WHERE key = 'workspace.refund_window_days'")
+      .pluck()
+      .get() ?? 7,
+  );
+  const from = '2026-01-01';
+  const to = '2026-12-31';
+  const rows = await biz.store.db
+    .selectFrom('commission_entries as e')
+    .innerJoin('agents as a', 'a.id', 'e.agent_id')
+    .select(['e.agent_id', 'e.level', 'e.accrued_on', 'e.amount'])
+    .select(entryStatusSql(asOf, windowDays).as('status'))
+    .execute();
+  const blank = () => ({
+    level0: 0,
+    level1: 0,
+    level2: 0,
+    total: 0,
+    pending: 0,
+    payable: 0,
+    inDraft: 0,
+    settled: 0,
+  });
+  const expected = new Map<string, ReturnType<typeof blank>>();
+  const balances = new Map<string, ReturnType<typeof blank>>();
+  for (const r of rows) {
+    if (r.accrued_on <= asOf) {
+      const b = balances.get(r.agent_id) ?? blank();
+      b[r.status] += r.amount;
+      balances.set(r.agent_id, b);
+    }
+    if (r.accrued_on < from || r.accrued_on > to) continue;
+    const x = expected.get(r.agent_id) ?? blank();
+    x[`level${r.level}` as 'level0'] += r.amount;
+    x.total += r.amount;
+    x[r.status] += r.amount;
+    expected.set(r.agent_id, x);
+  }
+  const problems: string[] = [];
+  const strip = (r: Record<string, unknown>) => {
+    const { agentId: _a, agentName: _n, ...rest } = r;
+    return rest;
+  };
+  const all = await biz.core.invoke('commission.report', { from, to, asOf });
+  const got = new Map(all.rows.map((r) => [r.agentId, strip(r)]));
+  const want = JSON.stringify([...expected].sort());
+  if (JSON.stringify([...got].sort()) !== want)
+    problems.push(`report on ${asOf}: ${JSON.stringify([...got].sort())} expected ${want}`);
+  for (const agentId of expected.keys()) {
+    const one = await biz.core.invoke('commission.report', { from, to, asOf, agentId });
+    const mine = JSON.stringify(one.rows.map(strip));
+    if (mine !== JSON.stringify([expected.get(agentId)]))
+      problems.push(`report of ${agentId} on ${asOf}: ${mine}`);
+  }
+  for (const [agentId, b] of balances) {
+    const got = await biz.core.invoke('commission.balances', { agentId, asOf });
+    const want = { pending: b.pending, payable: b.payable, inDraft: b.inDraft, settled: b.settled };
+    const have = {
+      pending: got.pending,
+      payable: got.payable,
+      inDraft: got.inDraft,
+      settled: got.settled,
+    };
+    if (JSON.stringify(have) !== JSON.stringify(want))
+      problems.push(
+        `balances of ${agentId} on ${asOf}: ${JSON.stringify(have)} expected ${JSON.stringify(want)}`,
+      );
+  }
+  return problems;
+}

@@ -1,0 +1,504 @@
+// The sync client in the core host: signs the device in, pushes the outbox and pulls the
+// workspace in its scope; syncs on start, shortly after a change, on an interval and when the
+// network returns; backs off exponentially (with jitter) while the server cannot be reached.
+// Every write to the store happens inside a store transaction, so it never interleaves with a
+// method the dispatcher is running.
+import type { Store } from '../../db/store';
+import { LATEST_VERSION } from '../../db/migrations';
+import { systemClock, type Clock } from '../api/context';
+import { AppError } from '../api/errors';
+import {
+  applyPulledPage,
+  getState,
+  outboxCount,
+  pendingPush,
+  recordPushResults,
+  setState,
+  signedIn,
+  type StateKey,
+} from './device';
+import {
+  DEFAULT_PULL_LIMIT,
+  MAX_PUSH_MUTATIONS,
+  type PageToken,
+  type PullResponse,
+  type PushResponse,
+} from './protocol';
+
+export type SyncStatus = 'signed-out' | 'offline' | 'syncing' | 'up-to-date' | 'error' | 'update-required';
+
+export interface SyncStatusEvent {
+  status: SyncStatus;
+  /** Mutations not yet confirmed by the server. */
+  pending: number;
+  lastSyncedAt: string | null;
+  message?: string;
+}
+
+export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
+
+export interface SyncClientOptions {
+  store: Store;
+  clock?: Clock;
+  fetch?: Fetch;
+  onStatus?: (e: SyncStatusEvent) => void;
+  /** Random numbers in [0,1) for backoff jitter (seeded in the simulator). */
+  random?: () => number;
+  /** Automatic syncing (timers); off in the simulator, which drives syncOnce itself. */
+  auto?: boolean;
+  intervalMs?: number;
+  debounceMs?: number;
+  pullLimit?: number;
+  /** The schema version this device reports (tests of old clients). */
+  schemaVersion?: number;
+}
+
+export interface Session {
+  workspace: { id: string; name: string };
+  user: { id: string; email: string };
+  device: { id: string; name: string };
+  role: 'owner' | 'agent';
+  agentId: string | null;
+  accessToken: string;
+  refreshToken: string;
+}
+
+/** A failure talking to the server, classified for the status and the retry policy. */
+export class SyncHttpError extends Error {
+  constructor(
+    readonly kind: 'offline' | 'update-required' | 'unauthorized' | 'refused' | 'server',
+    message: string,
+    readonly status?: number,
+    readonly body?: { code?: string; message?: string },
+  ) {
+    super(message);
+    this.name = 'SyncHttpError';
+  }
+}
+
+const BACKOFF_BASE_MS = 1000;
+const BACKOFF_MAX_MS = 5 * 60_000;
+/** Cycles in a row within one syncOnce (new mutations made while syncing). */
+const MAX_ROUNDS = 5;
+
+export class SyncClient {
+  readonly store: Store;
+  private readonly clock: Clock;
+  private readonly fetchFn: Fetch;
+  private readonly random: () => number;
+  private readonly opts: SyncClientOptions;
+  private accessToken: string | null = null;
+  private status: SyncStatus;
+  private message: string | undefined;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private failures = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private interval: ReturnType<typeof setInterval> | null = null;
+  private debounce: ReturnType<typeof setTimeout> | null = null;
+  private closed = false;
+
+  constructor(opts: SyncClientOptions) {
+    this.opts = opts;
+    this.store = opts.store;
+    this.clock = opts.clock ?? systemClock;
+    this.fetchFn = opts.fetch ?? ((url, init) => fetch(url, init));
+    this.random = opts.random ?? Math.random;
+    this.status = signedIn(this.store.sqlite)
+      ? getState(this.store.sqlite, 'update_required') !== null
+        ? 'update-required'
+        : 'offline'
+      : 'signed-out';
+  }
+
+  // ---- status ---------------------------------------------------------------------------
+
+  private state(key: StateKey): string | null {
+    return getState(this.store.sqlite, key);
+  }
+
+  async statusEvent(): Promise<SyncStatusEvent> {
+    const { pending } = await this.read(() => outboxCount(this.store.sqlite));
+    return {
+      status: this.status,
+      pending,
+      lastSyncedAt: this.state('last_synced_at'),
+      ...(this.message ? { message: this.message } : {}),
+    };
+  }
+
+  private async setStatus(status: SyncStatus, message?: string): Promise<void> {
+    this.status = status;
+    this.message = message;
+    if (this.opts.onStatus) this.opts.onStatus(await this.statusEvent());
+  }
+
+  // ---- scheduling -----------------------------------------------------------------------
+
+  /** Starts automatic syncing (when signed in): now, every interval, and after changes. */
+  start(): void {
+    if (this.opts.auto === false || this.closed) return;
+    if (this.interval === null)
+      this.interval = setInterval(() => this.trigger(), this.opts.intervalMs ?? 60_000);
+    this.interval.unref?.();
+    this.trigger();
+  }
+
+  /** A local change was recorded: sync shortly (many quick changes, one sync). */
+  changed(): void {
+    if (this.opts.auto === false || this.closed) return;
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => this.trigger(), this.opts.debounceMs ?? 1500);
+    this.debounce.unref?.();
+  }
+
+  /** The network came back (or went away): try at once when it is back. */
+  networkChanged(online: boolean): void {
+    if (!online) {
+      void this.setStatus('offline');
+      return;
+    }
+    this.failures = 0;
+    this.trigger();
+  }
+
+  private trigger(): void {
+    if (this.closed || !signedIn(this.store.sqlite)) return;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    this.syncOnce().catch(() => undefined);
+  }
+
+  private scheduleRetry(): void {
+    if (this.opts.auto === false || this.closed) return;
+    const exp = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(this.failures, 20));
+    const delay = exp / 2 + (this.random() * exp) / 2; // "equal jitter"
+    this.timer = setTimeout(() => this.trigger(), delay);
+    this.timer.unref?.();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of [this.timer, this.debounce]) if (t) clearTimeout(t);
+    if (this.interval) clearInterval(this.interval);
+    await this.running?.catch(() => undefined);
+  }
+
+  // ---- HTTP -----------------------------------------------------------------------------
+
+  private url(path: string): string {
+    const base = this.state('server_url');
+    if (base === null) throw new AppError('INVALID_STATE', 'This device is not signed in to a sync server.');
+    return `${base.replace(/\/+$/, '')}${path}`;
+  }
+
+  private async http<T>(
+    method: 'GET' | 'POST',
+    url: string,
+    body: unknown,
+    token: string | null,
+  ): Promise<T> {
+    let res: Response;
+    try {
+      res = await this.fetchFn(url, {
+        method,
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (err) {
+      throw new SyncHttpError('offline', `The sync server cannot be reached: ${(err as Error).message}`);
+    }
+    const text = await res.text().catch(() => '');
+    let parsed: unknown = null;
+    try {
+      parsed = text === '' ? null : JSON.parse(text);
+    } catch {
+      parsed = null;
+    }
+    if (res.ok) return parsed as T;
+    const b = (parsed ?? {}) as { code?: string; message?: string };
+    const msg = b.message ?? `HTTP ${res.status}`;
+    if (res.status === 426 || b.code === 'UPDATE_REQUIRED')
+      throw new SyncHttpError('update-required', msg, res.status, b);
+    if (res.status === 401) throw new SyncHttpError('unauthorized', msg, res.status, b);
+    if (res.status >= 500 || res.status === 429) throw new SyncHttpError('server', msg, res.status, b);
+    throw new SyncHttpError('refused', msg, res.status, b);
+  }
+
+  /** An authorized call; refreshes the access token once when it has expired. */
+  private async authed<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    if (this.accessToken === null) await this.refresh();
+    try {
+      return await this.http<T>(method, this.url(path), body, this.accessToken);
+    } catch (err) {
+      if (!(err instanceof SyncHttpError) || err.kind !== 'unauthorized') throw err;
+      await this.refresh();
+      return this.http<T>(method, this.url(path), body, this.accessToken);
+    }
+  }
+
+  private async refresh(): Promise<void> {
+    const refreshToken = this.state('refresh_token');
+    if (refreshToken === null) throw new SyncHttpError('unauthorized', 'Not signed in');
+    const s = await this.http<{ accessToken: string; refreshToken: string }>(
+      'POST',
+      this.url('/v1/auth/refresh'),
+      { refreshToken },
+      null,
+    );
+    this.accessToken = s.accessToken;
+    await this.write(() => setState(this.store.sqlite, 'refresh_token', s.refreshToken));
+  }
+
+  // ---- store access (always inside a store transaction) --------------------------------
+
+  private read<T>(fn: () => T): Promise<T> {
+    return this.store.db.transaction().execute(async () => fn());
+  }
+
+  private write<T>(fn: () => T): Promise<T> {
+    return this.store.db.transaction().execute(async () => fn());
+  }
+
+  // ---- sign in / out --------------------------------------------------------------------
+
+  private async hasBusiness(): Promise<boolean> {
+    return this.read(
+      () =>
+        this.store.sqlite.prepare("SELECT 1 FROM settings WHERE key = 'workspace.id'").get() !==
+        undefined,
+    );
+  }
+
+  private async adopt(serverUrl: string, s: Session): Promise<void> {
+    this.accessToken = s.accessToken;
+    const sqlite = this.store.sqlite;
+    await this.write(() => {
+      const firstPending = sqlite.prepare('SELECT min(seq) FROM sync_outbox').pluck().get() as
+        | number
+        | null;
+      const lastSeq = Number(getState(sqlite, 'last_seq') ?? 0);
+      // The device's seqs on the wire start at 1: what is in the outbox goes first.
+      setState(sqlite, 'seq_offset', String(firstPending === null ? lastSeq : firstPending - 1));
+      setState(sqlite, 'acked_seq', '0');
+      setState(sqlite, 'cursor', '0');
+      setState(sqlite, 'page_checkpoint', null);
+      setState(sqlite, 'page_after', null);
+      setState(sqlite, 'update_required', null);
+      setState(sqlite, 'server_url', serverUrl);
+      setState(sqlite, 'workspace_id', s.workspace.id);
+      setState(sqlite, 'workspace_name', s.workspace.name);
+      setState(sqlite, 'device_id', s.device.id);
+      setState(sqlite, 'user_email', s.user.email);
+      setState(sqlite, 'role', s.role);
+      setState(sqlite, 'agent_id', s.agentId);
+      setState(sqlite, 'refresh_token', s.refreshToken);
+      sqlite.prepare('DELETE FROM sync_undo').run();
+    });
+    await this.setStatus('offline');
+    this.start();
+  }
+
+  /** Creates a workspace on the server for this store's business and signs this device in. */
+  async signUp(input: {
+    serverUrl: string;
+    email: string;
+    password: string;
+    workspaceName: string;
+    deviceName: string;
+  }): Promise<Session> {
+    const s = await this.http<Session>('POST', `${input.serverUrl.replace(/\/+$/, '')}/v1/auth/signup`, {
+      email: input.email,
+      password: input.password,
+      workspaceName: input.workspaceName,
+      deviceName: input.deviceName,
+    }, null);
+    await this.adopt(input.serverUrl, s);
+    return s;
+  }
+
+  /** Signs this device in to an existing workspace (the store must be new, or the workspace empty). */
+  async signIn(input: { serverUrl: string; email: string; password: string; deviceName: string }): Promise<Session> {
+    const base = input.serverUrl.replace(/\/+$/, '');
+    const s = await this.http<Session>('POST', `${base}/v1/auth/login`, {
+      email: input.email,
+      password: input.password,
+      deviceName: input.deviceName,
+    }, null);
+    if (await this.hasBusiness()) {
+      const probe = await this.http<PullResponse>('POST', `${base}/v1/sync/pull`, {
+        schemaVersion: this.schemaVersion(),
+        since: 0,
+        limit: 1,
+      }, s.accessToken);
+      if (probe.checkpoint > 0) {
+        await this.http('POST', `${base}/v1/auth/logout`, undefined, s.accessToken).catch(() => undefined);
+        throw new AppError(
+          'INVALID_STATE',
+          'This store already holds a business and the workspace has data too: open a new, empty store to join it.',
+        );
+      }
+    }
+    await this.adopt(input.serverUrl, s);
+    return s;
+  }
+
+  /** Joins a workspace as an agent with a one-time invite code (on an empty store). */
+  async joinAsAgent(input: {
+    serverUrl: string;
+    code: string;
+    email: string;
+    password: string;
+    deviceName: string;
+  }): Promise<Session> {
+    if (await this.hasBusiness())
+      throw new AppError('INVALID_STATE', 'Join as an agent from a new, empty store.');
+    const s = await this.http<Session>('POST', `${input.serverUrl.replace(/\/+$/, '')}/v1/auth/invites/redeem`, {
+      code: input.code,
+      email: input.email,
+      password: input.password,
+      deviceName: input.deviceName,
+    }, null);
+    await this.adopt(input.serverUrl, s);
+    return s;
+  }
+
+  /** Signs out; refuses while changes are still unconfirmed unless forced (they would stay local). */
+  async signOut(force = false): Promise<void> {
+    const { pending } = await this.read(() => outboxCount(this.store.sqlite));
+    if (pending > 0 && !force)
+      throw new AppError(
+        'INVALID_STATE',
+        `${pending} change(s) have not reached the server yet; sync first, or sign out anyway (force).`,
+        { pending },
+      );
+    await this.authed('POST', '/v1/auth/logout').catch(() => undefined);
+    this.accessToken = null;
+    await this.write(() => {
+      for (const k of [
+        'server_url',
+        'workspace_id',
+        'workspace_name',
+        'device_id',
+        'user_email',
+        'role',
+        'agent_id',
+        'refresh_token',
+        'update_required',
+      ] as const)
+        setState(this.store.sqlite, k, null);
+      this.store.sqlite.prepare('DELETE FROM sync_undo').run();
+    });
+    await this.setStatus('signed-out');
+  }
+
+  devices(): Promise<unknown> {
+    return this.authed('GET', '/v1/auth/devices');
+  }
+
+  revokeDevice(deviceId: string): Promise<unknown> {
+    return this.authed('POST', `/v1/auth/devices/${encodeURIComponent(deviceId)}/revoke`, {});
+  }
+
+  createInvite(agentId: string): Promise<{ code: string }> {
+    return this.authed('POST', '/v1/auth/invites', { agentId });
+  }
+
+  // ---- the sync cycle -------------------------------------------------------------------
+
+  private schemaVersion(): number {
+    return this.opts.schemaVersion ?? LATEST_VERSION;
+  }
+
+  /** One sync: push everything pending, pull to the newest checkpoint. Single-flight. */
+  syncOnce(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        for (let round = 0; round < MAX_ROUNDS; round++) {
+          this.again = false;
+          await this.cycle();
+          if (!this.again) break;
+        }
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  private async cycle(): Promise<void> {
+    if (!signedIn(this.store.sqlite)) return;
+    await this.setStatus('syncing');
+    try {
+      await this.push();
+      await this.pull();
+      this.failures = 0;
+      await this.write(() => {
+        setState(this.store.sqlite, 'last_synced_at', this.clock.now().toISOString());
+        setState(this.store.sqlite, 'update_required', null);
+      });
+      await this.setStatus('up-to-date');
+    } catch (err) {
+      this.failures += 1;
+      if (err instanceof SyncHttpError && err.kind === 'update-required') {
+        await this.write(() => setState(this.store.sqlite, 'update_required', err.message));
+        await this.setStatus('update-required', err.message);
+      } else if (err instanceof SyncHttpError && err.kind === 'offline') {
+        await this.setStatus('offline', err.message);
+        this.scheduleRetry();
+      } else {
+        await this.setStatus('error', err instanceof Error ? err.message : String(err));
+        this.scheduleRetry();
+      }
+      throw err;
+    }
+  }
+
+  private async push(): Promise<void> {
+    for (;;) {
+      const batch = await this.read(() => pendingPush(this.store.sqlite, MAX_PUSH_MUTATIONS));
+      if (batch.length === 0) return;
+      const res = await this.authed<PushResponse>('POST', '/v1/sync/push', {
+        schemaVersion: this.schemaVersion(),
+        mutations: batch,
+      });
+      const before = Number(await this.read(() => this.state('acked_seq') ?? 0));
+      await recordPushResults(this.store, res.results, res.lastAppliedSeq, this.clock.now());
+      if (res.lastAppliedSeq <= before && !res.gap)
+        throw new SyncHttpError('server', 'The server acknowledged nothing of this push');
+      if (res.gap && res.lastAppliedSeq < batch[0]!.seq - 1)
+        throw new SyncHttpError(
+          'refused',
+          `The server expects change ${res.lastAppliedSeq + 1}, which this device no longer holds`,
+        );
+    }
+  }
+
+  private async pull(): Promise<void> {
+    for (;;) {
+      const s = await this.read(() => ({
+        since: Number(this.state('cursor') ?? 0),
+        checkpoint: this.state('page_checkpoint'),
+        after: this.state('page_after'),
+      }));
+      const page = await this.authed<PullResponse>('POST', '/v1/sync/pull', {
+        schemaVersion: this.schemaVersion(),
+        since: s.since,
+        ...(s.checkpoint === null ? {} : { checkpoint: Number(s.checkpoint) }),
+        ...(s.after === null ? {} : { after: JSON.parse(s.after) as PageToken }),
+        limit: this.opts.pullLimit ?? DEFAULT_PULL_LIMIT,
+      });
+      await applyPulledPage(this.store, page, this.clock);
+      if (page.next === null) return;
+    }
+  }
+}

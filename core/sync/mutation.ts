@@ -1,0 +1,78 @@
+// Running one named mutation with the same code everywhere: on the device when the user acts,
+// on the device again when it rebases pending mutations over the server's rows, and on the
+// server against its mirror of the workspace. The mutation's clock and ids come from its
+// record, so every run creates the same ids on the same day.
+import type { Kysely } from 'kysely';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Database } from '../../db/schema';
+import { idSource, type Actor, type Clock, type Ctx } from '../api/context';
+import { prepareCall } from '../api/dispatcher';
+import { decodeHlc } from './hlc';
+import { mutationIds } from './ids';
+import { setCapture } from './capture';
+
+export interface MutationRecord {
+  seq: number;
+  name: string;
+  /** The raw input as the caller gave it (parsed again wherever it runs). */
+  args: unknown;
+  hlc: string;
+  /** The device's offset from UTC in minutes when it was made (its calendar day). */
+  tz: number;
+}
+
+export interface RunMutationOptions {
+  trx: Kysely<Database>;
+  sqlite: BetterSqlite3.Database;
+  actor: Actor;
+  /** When the mutation happened, as the runner trusts it (the server clamps future clocks). */
+  clock: Clock;
+  /** The key its row images are kept under in sync_undo. */
+  captureSeq: number;
+}
+
+/** Runs the mutation inside the caller's transaction; throws AppError when it is refused. */
+export async function runMutation(m: MutationRecord, o: RunMutationOptions): Promise<unknown> {
+  const { def, input } = prepareCall(m.name, m.args, o.actor);
+  if (!def.mutates) throw new Error(`${m.name} does not change anything`);
+  const hlc = decodeHlc(m.hlc);
+  const ctx: Ctx = {
+    db: o.trx,
+    sqlite: o.sqlite,
+    clock: o.clock,
+    actor: o.actor,
+    progress: () => {},
+  };
+  return withCapture(o.sqlite, o.captureSeq, m.hlc, hlc?.wall ?? 0, () => def.run(ctx, input));
+}
+
+/**
+ * Runs fn as mutation `seq`: inside a savepoint (a refused mutation inside a longer transaction
+ * leaves nothing behind), with row images captured and ids derived from the mutation's clock.
+ */
+export async function withCapture<T>(
+  sqlite: BetterSqlite3.Database,
+  seq: number | null,
+  hlc: string,
+  wall: number,
+  fn: () => Promise<T>,
+): Promise<T> {
+  sqlite.exec('SAVEPOINT sync_mutation');
+  setCapture(sqlite, seq);
+  try {
+    const result = await idSource.run(mutationIds(hlc, wall), fn);
+    setCapture(sqlite, null);
+    sqlite.exec('RELEASE sync_mutation');
+    return result;
+  } catch (err) {
+    sqlite.exec('ROLLBACK TO sync_mutation');
+    sqlite.exec('RELEASE sync_mutation');
+    throw err;
+  }
+}
+
+/** A clock fixed at one instant: a replay happens "when" the mutation happened. */
+export const fixedClock = (ms: number, utcOffsetMinutes?: number): Clock => ({
+  now: () => new Date(ms),
+  ...(utcOffsetMinutes === undefined ? {} : { utcOffsetMinutes }),
+});

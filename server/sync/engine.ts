@@ -1,0 +1,429 @@
+// Push and pull. A push replays each mutation of a device once, in seq order, on the
+// workspace's mirror with the same mutator code the device ran, authorized from the token,
+// and writes the rows it changed (and their new visibility) with the next cursor, the device's
+// last seq and the mutation's result in one transaction. A pull returns the rows changed
+// since a cursor, in the caller's scope, a page at a time up to a checkpoint.
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../../db/schema';
+import { AppError } from '../../core/api/errors';
+import { toErrorBody } from '../../core/api/dispatcher';
+import type { Actor } from '../../core/api/context';
+import { dropUndo, undoOf } from '../../core/sync/capture';
+import { clampHlc, decodeHlc, encodeHlc } from '../../core/sync/hlc';
+import { fixedClock, runMutation } from '../../core/sync/mutation';
+import { rowOps, tableSpec, type Row } from '../../core/sync/tables';
+import {
+  DEFAULT_PULL_LIMIT,
+  MAX_CLIENT_SCHEMA,
+  MAX_CLOCK_AHEAD_MS,
+  MIN_CLIENT_SCHEMA,
+  type MutationResult,
+  type PulledRow,
+  type PullBody,
+  type PullResponse,
+  type PushBody,
+  type PushResponse,
+} from '../../core/sync/protocol';
+import { HttpError } from '../errors';
+import type { ServerDialect } from '../db';
+import type { AuthContext } from '../auth';
+import { catchUp, MirrorCache, type Mirror } from './mirror';
+import { CHILDREN, EVERYONE, OWNER, scopeOf } from './scope';
+import type { SyncDb, SyncTrx } from './schema';
+
+/** Profile edits merged field by field, last writer (by clock) wins. */
+const PROFILE_UPDATES: Record<string, string> = {
+  'customer.update': 'customers',
+  'group.update': 'customer_groups',
+  'product.update': 'products',
+};
+
+const CAPTURE_SEQ = 1;
+
+export function checkSchemaVersion(v: number): void {
+  if (v < MIN_CLIENT_SCHEMA || v > MAX_CLIENT_SCHEMA) {
+    throw new HttpError(
+      'UPDATE_REQUIRED',
+      v < MIN_CLIENT_SCHEMA
+        ? `This app is too old to sync (store schema ${v}; the server needs ${MIN_CLIENT_SCHEMA} to ${MAX_CLIENT_SCHEMA}). Update QunDesk; nothing you recorded is lost.`
+        : `The sync server is older than this app (store schema ${v}; it accepts up to ${MAX_CLIENT_SCHEMA}).`,
+      { min: MIN_CLIENT_SCHEMA, max: MAX_CLIENT_SCHEMA, schemaVersion: v },
+    );
+  }
+}
+
+export function actorOf(auth: AuthContext): Actor {
+  return auth.role === 'agent' && auth.agentId !== null
+    ? { role: 'agent', agentId: auth.agentId }
+    : auth.role === 'agent'
+      ? { role: 'agent', agentId: '\u0000none' }
+      : { role: 'owner' };
+}
+
+export class SyncEngine {
+  readonly mirrors = new MirrorCache();
+
+  constructor(
+    private readonly db: SyncDb,
+    private readonly dialect: ServerDialect,
+    private readonly now: () => Date,
+  ) {}
+
+  async push(auth: AuthContext, body: PushBody): Promise<PushResponse> {
+    checkSchemaVersion(body.schemaVersion);
+    for (let i = 1; i < body.mutations.length; i++) {
+      if (body.mutations[i]!.seq <= body.mutations[i - 1]!.seq)
+        throw new HttpError('VALIDATION', 'mutations must be in increasing seq order');
+    }
+    const ws = auth.workspaceId;
+    return this.mirrors.with(ws, async (mirror) => {
+      let committedVersion = mirror.version;
+      try {
+        const response = await mirror.store.db.transaction().execute((mtrx) =>
+          this.db.transaction().execute(async (strx) => {
+            const out = await this.pushIn(strx, mtrx, mirror, auth, body);
+            committedVersion = out.cursor;
+            return out.response;
+          }),
+        );
+        mirror.version = committedVersion;
+        return response;
+      } catch (err) {
+        this.mirrors.drop(ws);
+        throw err;
+      }
+    });
+  }
+
+  private async lockCounter(strx: SyncTrx, ws: string): Promise<number> {
+    await strx
+      .insertInto('sync_counters')
+      .values({ workspace_id: ws, cursor: 0 })
+      .onConflict((oc) => oc.column('workspace_id').doNothing())
+      .execute();
+    let q = strx.selectFrom('sync_counters').select('cursor').where('workspace_id', '=', ws);
+    if (this.dialect === 'postgres') q = q.forUpdate();
+    const row = await q.executeTakeFirstOrThrow();
+    return Number(row.cursor);
+  }
+
+  private async pushIn(
+    strx: SyncTrx,
+    mtrx: Transaction<Database>,
+    mirror: Mirror,
+    auth: AuthContext,
+    body: PushBody,
+  ): Promise<{ response: PushResponse; cursor: number }> {
+    const ws = auth.workspaceId;
+    let cursor = await this.lockCounter(strx, ws);
+    await catchUp(mirror, strx, cursor);
+    const sqlite = mirror.store.sqlite;
+    const dev = await strx
+      .selectFrom('sync_devices')
+      .select('last_seq')
+      .where('workspace_id', '=', ws)
+      .where('device_id', '=', auth.deviceId)
+      .executeTakeFirst();
+    let last = dev ? Number(dev.last_seq) : 0;
+    const results: MutationResult[] = [];
+    let gap = false;
+    const actor = actorOf(auth);
+    const nowMs = this.now().getTime();
+    const at = this.now().toISOString();
+
+    for (const m of body.mutations) {
+      if (m.seq <= last) {
+        const done = await strx
+          .selectFrom('sync_mutations')
+          .select(['status', 'code', 'reason'])
+          .where('workspace_id', '=', ws)
+          .where('device_id', '=', auth.deviceId)
+          .where('seq', '=', m.seq)
+          .executeTakeFirst();
+        results.push({
+          seq: m.seq,
+          status: done?.status ?? 'applied',
+          ...(done?.code ? { code: done.code } : {}),
+          ...(done?.reason ? { reason: done.reason } : {}),
+        });
+        continue;
+      }
+      if (m.seq !== last + 1) {
+        gap = true;
+        break;
+      }
+      const hlc = clampHlc(decodeHlc(m.hlc)!, nowMs, MAX_CLOCK_AHEAD_MS);
+      const hlcText = encodeHlc(hlc);
+      let result: MutationResult;
+      try {
+        const args = await this.mergeProfileEdit(strx, ws, auth.deviceId, m.seq, m.name, m.args, hlcText, at);
+        if (args === SUPERSEDED) {
+          result = { seq: m.seq, status: 'applied', reason: 'every field was changed later elsewhere' };
+        } else {
+          await runMutation(
+            { seq: m.seq, name: m.name, args, hlc: m.hlc, tz: m.tz },
+            { trx: mtrx, sqlite, actor, clock: fixedClock(hlc.wall, m.tz), captureSeq: CAPTURE_SEQ },
+          );
+          cursor += 1;
+          await this.writeChanges(strx, mirror, cursor);
+          await this.recordFieldClocks(strx, ws, m.name, args, hlcText);
+          result = { seq: m.seq, status: 'applied' };
+        }
+      } catch (err) {
+        dropUndo(sqlite, CAPTURE_SEQ);
+        const e = err instanceof AppError ? err.toBody() : toErrorBody(err);
+        result = { seq: m.seq, status: 'rejected', code: e.code, reason: e.message };
+      }
+      await strx
+        .insertInto('sync_mutations')
+        .values({
+          workspace_id: ws,
+          device_id: auth.deviceId,
+          seq: m.seq,
+          name: m.name,
+          args: JSON.stringify(m.args ?? {}),
+          hlc: m.hlc,
+          status: result.status,
+          code: result.code ?? null,
+          reason: result.reason ?? null,
+          cursor,
+          applied_at: at,
+        })
+        .execute();
+      results.push(result);
+      last = m.seq;
+    }
+    await strx
+      .insertInto('sync_devices')
+      .values({ workspace_id: ws, device_id: auth.deviceId, last_seq: last })
+      .onConflict((oc) => oc.columns(['workspace_id', 'device_id']).doUpdateSet({ last_seq: last }))
+      .execute();
+    await strx.updateTable('sync_counters').set({ cursor }).where('workspace_id', '=', ws).execute();
+    return { response: { results, lastAppliedSeq: last, ...(gap ? { gap } : {}) }, cursor };
+  }
+
+  /** Writes the rows the last mutation touched (and re-scoped children) at `version`. */
+  private async writeChanges(strx: SyncTrx, mirror: Mirror, version: number): Promise<void> {
+    const sqlite = mirror.store.sqlite;
+    const ws = mirror.workspaceId;
+    const ops = rowOps(sqlite);
+    const touched = undoOf(sqlite, CAPTURE_SEQ);
+    dropUndo(sqlite, CAPTURE_SEQ);
+    const moved = new Set<string>();
+    const queue: { tbl: string; pk: string; cascade: boolean }[] = touched.map((u) => ({
+      tbl: u.tbl,
+      pk: u.pk,
+      cascade: true,
+    }));
+    const seen = new Set<string>();
+    while (queue.length > 0) {
+      const { tbl, pk, cascade } = queue.shift()!;
+      const key = `${tbl}\u0000${pk}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const spec = tableSpec(tbl)!;
+      const row = ops.get(spec, pk);
+      const prev = await strx
+        .selectFrom('sync_rows')
+        .select('scope')
+        .where('workspace_id', '=', ws)
+        .where('tbl', '=', tbl)
+        .where('pk', '=', pk)
+        .executeTakeFirst();
+      const scope = row ? scopeOf(sqlite, tbl, row) : (prev?.scope ?? OWNER);
+      await upsertRow(strx, ws, tbl, pk, row ? JSON.stringify(row) : null, version, scope);
+      if (tbl === 'agent_closure') moved.add((JSON.parse(pk) as string[])[1]!);
+      if (row && cascade && prev && prev.scope !== scope) {
+        for (const [child, column] of CHILDREN[tbl] ?? []) {
+          const cspec = tableSpec(child)!;
+          const keys = sqlite
+            .prepare(`SELECT ${cspec.pk.join(', ')} FROM ${child} WHERE ${column} = ?`)
+            .all(pk) as Row[];
+          for (const k of keys) {
+            const ck =
+              cspec.pk.length === 1 ? String(k[cspec.pk[0]!]) : JSON.stringify(cspec.pk.map((c) => k[c]));
+            queue.push({ tbl: child, pk: ck, cascade: true });
+          }
+        }
+      }
+    }
+    if (moved.size > 0) {
+      // The tree changed: rows of these agents are now seen by other uplines. A new version
+      // makes every agent device look at them again (and drop what it may no longer hold).
+      await strx
+        .updateTable('sync_rows')
+        .set({ version })
+        .where('workspace_id', '=', ws)
+        .where('scope', 'in', [...moved])
+        .where('version', '<', version)
+        .execute();
+    }
+  }
+
+  private async mergeProfileEdit(
+    strx: SyncTrx,
+    ws: string,
+    deviceId: string,
+    seq: number,
+    name: string,
+    args: unknown,
+    hlc: string,
+    at: string,
+  ): Promise<unknown> {
+    const tbl = PROFILE_UPDATES[name];
+    if (tbl === undefined || typeof args !== 'object' || args === null) return args;
+    const a = args as Record<string, unknown>;
+    if (typeof a.id !== 'string') return args;
+    const fields = Object.keys(a).filter((f) => f !== 'id');
+    if (fields.length === 0) return args;
+    const clocks = await strx
+      .selectFrom('sync_field_clocks')
+      .select(['field', 'hlc'])
+      .where('workspace_id', '=', ws)
+      .where('tbl', '=', tbl)
+      .where('pk', '=', a.id)
+      .execute();
+    const newer = new Map(clocks.filter((c) => c.hlc > hlc).map((c) => [c.field, c.hlc]));
+    if (newer.size === 0) return args;
+    const kept: Record<string, unknown> = { id: a.id };
+    for (const f of fields) {
+      const winner = newer.get(f);
+      if (winner === undefined) {
+        kept[f] = a[f];
+        continue;
+      }
+      await strx
+        .insertInto('sync_conflicts')
+        .values({
+          workspace_id: ws,
+          device_id: deviceId,
+          seq,
+          field: f,
+          tbl,
+          pk: a.id,
+          lost_value: JSON.stringify(a[f] ?? null),
+          lost_hlc: hlc,
+          kept_hlc: winner,
+          at,
+        })
+        .onConflict((oc) => oc.columns(['workspace_id', 'device_id', 'seq', 'field']).doNothing())
+        .execute();
+    }
+    return Object.keys(kept).length === 1 ? SUPERSEDED : kept;
+  }
+
+  private async recordFieldClocks(
+    strx: SyncTrx,
+    ws: string,
+    name: string,
+    args: unknown,
+    hlc: string,
+  ): Promise<void> {
+    const tbl = PROFILE_UPDATES[name];
+    if (tbl === undefined || typeof args !== 'object' || args === null) return;
+    const a = args as Record<string, unknown>;
+    if (typeof a.id !== 'string') return;
+    for (const field of Object.keys(a).filter((f) => f !== 'id')) {
+      await strx
+        .insertInto('sync_field_clocks')
+        .values({ workspace_id: ws, tbl, pk: a.id, field, hlc })
+        .onConflict((oc) =>
+          oc.columns(['workspace_id', 'tbl', 'pk', 'field']).doUpdateSet({ hlc }).where('sync_field_clocks.hlc', '<', hlc),
+        )
+        .execute();
+    }
+  }
+
+  async pull(auth: AuthContext, body: PullBody): Promise<PullResponse> {
+    checkSchemaVersion(body.schemaVersion);
+    const ws = auth.workspaceId;
+    const limit = body.limit ?? DEFAULT_PULL_LIMIT;
+    const counter = await this.db
+      .selectFrom('sync_counters')
+      .select('cursor')
+      .where('workspace_id', '=', ws)
+      .executeTakeFirst();
+    const current = counter ? Number(counter.cursor) : 0;
+    const checkpoint = Math.min(body.checkpoint ?? current, current);
+    const after = body.after ?? { v: body.since, t: '', k: '' };
+    const agent = auth.role === 'agent' ? (auth.agentId ?? '\u0000none') : null;
+    const subtree = agent === null ? null : await this.subtree(ws, agent);
+
+    let q = this.db
+      .selectFrom('sync_rows')
+      .select(['tbl', 'pk', 'data', 'version', 'scope'])
+      .where('workspace_id', '=', ws)
+      .where(sql<boolean>`(version, tbl, pk) > (${after.v}, ${after.t}, ${after.k})`)
+      .where('version', '<=', checkpoint);
+    if (subtree !== null) {
+      // A first sync holds nothing to remove: only what is in scope. Later, rows that left the
+      // scope come as removals (owner-only rows never do: an agent never held them).
+      q =
+        body.since === 0
+          ? q.where('scope', 'in', [EVERYONE, ...subtree])
+          : q.where('scope', '<>', OWNER);
+    }
+    const rows = await q.orderBy('version').orderBy('tbl').orderBy('pk').limit(limit).execute();
+    const visible = subtree === null ? null : new Set([EVERYONE, ...subtree]);
+    const out: PulledRow[] = rows.map((r) => ({
+      t: r.tbl,
+      k: r.pk,
+      d:
+        r.data === null || (visible !== null && !visible.has(r.scope))
+          ? null
+          : (JSON.parse(r.data) as Record<string, unknown>),
+    }));
+    const lastRow = rows[rows.length - 1];
+    const next =
+      rows.length === limit && lastRow
+        ? { v: Number(lastRow.version), t: lastRow.tbl, k: lastRow.pk }
+        : null;
+    const seqRow = await this.db
+      .selectFrom('sync_mutations')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .where('workspace_id', '=', ws)
+      .where('device_id', '=', auth.deviceId)
+      .where('cursor', '<=', checkpoint)
+      .executeTakeFirst();
+    return {
+      rows: out,
+      checkpoint,
+      next,
+      lastAppliedSeq: seqRow?.seq == null ? 0 : Number(seqRow.seq),
+      serverTime: this.now().getTime(),
+    };
+  }
+
+  /** The agent and everyone under it, from the closure rows. */
+  private async subtree(ws: string, agentId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('sync_rows')
+      .select('pk')
+      .where('workspace_id', '=', ws)
+      .where('tbl', '=', 'agent_closure')
+      .where('scope', '=', agentId)
+      .where('data', 'is not', null)
+      .execute();
+    const ids = new Set([agentId]);
+    for (const r of rows) ids.add((JSON.parse(r.pk) as string[])[1]!);
+    return [...ids];
+  }
+}
+
+const SUPERSEDED = Symbol('superseded');
+
+async function upsertRow(
+  strx: SyncTrx,
+  ws: string,
+  tbl: string,
+  pk: string,
+  data: string | null,
+  version: number,
+  scope: string,
+): Promise<void> {
+  await strx
+    .insertInto('sync_rows')
+    .values({ workspace_id: ws, tbl, pk, data, version, scope })
+    .onConflict((oc) => oc.columns(['workspace_id', 'tbl', 'pk']).doUpdateSet({ data, version, scope }))
+    .execute();
+}

@@ -1,0 +1,32 @@
+// /v1/sync/push and /v1/sync/pull, for signed-in devices (app.authenticate). Bodies are
+// validated and bounded before anything runs; a refused request changes nothing.
+import type { FastifyPluginAsync } from 'fastify';
+import type { ServerDb } from '../db';
+import { parseBody } from '../errors';
+import { pullBody, pushBody } from '../../core/sync/protocol';
+import { SyncEngine } from './engine';
+import { migrateSyncTables } from './migrations';
+import type { SyncDb } from './schema';
+
+/** A push carries at most this many bytes (MAX_PUSH_MUTATIONS mutations of ordinary size). */
+export const PUSH_BODY_LIMIT = 2 * 1024 * 1024;
+
+export const syncRoutes: FastifyPluginAsync<{ db: ServerDb }> = async (app, opts) => {
+  await migrateSyncTables(opts.db.db);
+  const engine = new SyncEngine(
+    opts.db.db as unknown as SyncDb,
+    opts.db.dialect,
+    () => app.now(),
+  );
+  app.addHook('onClose', async () => engine.mirrors.close());
+
+  app.post(
+    '/push',
+    { preHandler: [app.authenticate], bodyLimit: PUSH_BODY_LIMIT },
+    async (request) => engine.push(request.auth, parseBody(pushBody, request.body)),
+  );
+
+  app.post('/pull', { preHandler: [app.authenticate] }, async (request) =>
+    engine.pull(request.auth, parseBody(pullBody, request.body)),
+  );
+};

@@ -1,0 +1,3 @@
+import { defineAuthSuite } from './auth-suite';
+
+defineAuthSuite('sqlite');
