@@ -9,7 +9,7 @@ import { newId, nowIso, today, type Ctx, type Tx } from '../api/context';
 import { AppError, fieldError, invalidState, notFound } from '../api/errors';
 import { day, id, optionalText, requiredText } from '../shared/schemas';
 import { phoneField } from '../customers/phone';
-import { createCustomerTx, requireLiveCustomer } from '../customers/customer';
+import { createCustomerTx, requireLiveCustomer, updateCustomerTx } from '../customers/customer';
 
 type Db = Kysely<Database>;
 
@@ -261,7 +261,7 @@ export async function updateAgentTx(
   ctx: Pick<Ctx, 'clock'>,
   input: AgentUpdate,
 ): Promise<Agent> {
-  await requireLiveAgent(trx, input.id, 'edit them');
+  const before = await requireLiveAgent(trx, input.id, 'edit them');
   await trx
     .updateTable('agents')
     .set({
@@ -275,6 +275,20 @@ export async function updateAgentTx(
     })
     .where('id', '=', input.id)
     .execute();
+  // The agent's own buyer record (made by agent.create, source 'agent') carries its name: a
+  // renamed agent buys under its new name, and is found by it in customer search.
+  if (input.name !== undefined && input.name !== before.name && before.customer_id !== null) {
+    const buyer = await trx
+      .selectFrom('customers')
+      .select(['id', 'name'])
+      .where('id', '=', before.customer_id)
+      .where('source', '=', 'agent')
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    if (buyer && buyer.name === before.name) {
+      await updateCustomerTx(trx, ctx, { id: buyer.id, name: input.name });
+    }
+  }
   return toAgent(await requireAgent(trx, input.id));
 }
 

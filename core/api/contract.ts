@@ -15,6 +15,7 @@ import { demoMethods } from '../demo/methods';
 import { agentsMethods } from '../agents/methods';
 import { commissionsMethods } from '../commissions/methods';
 import { complianceMethods } from '../compliance/methods';
+import { syncMethods } from '../sync/methods';
 
 export const methods = {
   ...workspaceMethods,
@@ -32,6 +33,7 @@ export const methods = {
   ...agentsMethods,
   ...commissionsMethods,
   ...complianceMethods,
+  ...syncMethods,
 };
 
 export type Methods = typeof methods;

@@ -45,7 +45,8 @@ export interface MutationRecorder {
 export interface CoreOptions {
   store: Store;
   clock?: Clock;
-  actor?: Actor;
+  /** Who calls; a function when it can change while the core runs (a device that signs in as an agent). */
+  actor?: Actor | (() => Actor);
   recorder?: MutationRecorder;
 }
 
@@ -103,10 +104,12 @@ export function toErrorBody(err: unknown): ErrorBody {
 export function createCore(options: CoreOptions): Core {
   const { store } = options;
   const clock = options.clock ?? systemClock;
-  const actor = options.actor ?? { role: 'owner' };
+  const actorOption = options.actor ?? { role: 'owner' };
+  const actorNow = (): Actor => (typeof actorOption === 'function' ? actorOption() : actorOption);
   let queue: Promise<unknown> = Promise.resolve();
 
   async function run(method: string, input: unknown, callOptions: CallOptions = {}) {
+    const actor = actorNow();
     const { def, input: parsed } = prepareCall(method, input, actor);
     const ctx: Ctx = {
       db: store.db,

@@ -25,6 +25,7 @@ import {
   markSettlementPaid,
 } from './settlements';
 import { commissionReport, commissionReportTable, statementTable } from './report';
+import { assertInScope } from '../agents/agent';
 
 const override = z.object({
   scope: z.enum(['tier', 'category', 'product']),
@@ -228,18 +229,27 @@ export const commissionsMethods = {
     },
   }),
   'commission.report': method({
-    summary: 'Commissions by agent accrued in a period (net of reversals), by level and status.',
+    summary:
+      'Commissions by agent accrued in a period (net of reversals), by level and status. An agent sees its own subtree.',
     mutates: false,
+    roles: OWNER_AND_AGENT,
     input: z
       .object({ from: day, to: day, agentId: id.optional(), asOf: day.optional() })
       .superRefine(toAfterFrom),
-    run: (ctx, input) =>
-      commissionReport(ctx.db, {
+    async run(ctx, input) {
+      let teamOf: string | undefined;
+      if (ctx.actor.role === 'agent') {
+        if (input.agentId !== undefined) await assertInScope(ctx, input.agentId, 'agentId');
+        else teamOf = ownAgentOnly(ctx, undefined);
+      }
+      return commissionReport(ctx.db, {
         from: input.from,
         to: input.to,
         agentId: input.agentId,
+        teamOf,
         asOf: input.asOf ?? today(ctx),
-      }),
+      });
+    },
   }),
   'commission.reportExport': method({
     summary: 'Write the commissions report to a .csv or .xlsx file.',

@@ -47,7 +47,14 @@ const FIGURES = [
 
 export async function commissionReport(
   db: Kysely<Database>,
-  q: { from: string; to: string; agentId?: string | undefined; asOf: string },
+  q: {
+    from: string;
+    to: string;
+    agentId?: string | undefined;
+    asOf: string;
+    /** Only the agents of this agent's subtree (an agent caller's own report). */
+    teamOf?: string | undefined;
+  },
 ): Promise<CommissionReport> {
   const settings = await requireSettings(db);
   const rows = await commissionStatusSums(db, q);

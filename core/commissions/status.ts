@@ -60,9 +60,21 @@ export interface StatusSum {
  */
 export async function commissionStatusSums(
   db: Kysely<Database>,
-  q: { from: string; to: string; asOf: string; agentId?: string | undefined },
+  q: {
+    from: string;
+    to: string;
+    asOf: string;
+    /** One agent only. */
+    agentId?: string | undefined;
+    /** The agents of this agent's subtree (itself included) only. */
+    teamOf?: string | undefined;
+  },
 ): Promise<StatusSum[]> {
   const windowDays = await refundWindowDays(db);
+  const only = (column: string) =>
+    q.teamOf !== undefined
+      ? sql`${sql.ref(column)} IN (SELECT descendant FROM agent_closure WHERE ancestor = ${q.teamOf})`
+      : sql`1`;
   // payable <=> completed day + window <= asOf <=> completed day <= asOf - window (whole days).
   const cutoff = sql`date(${q.asOf}, ${String(-windowDays)} || ' days')`;
   const agent = q.agentId;
@@ -78,7 +90,7 @@ export async function commissionStatusSums(
                 THEN 'payable' ELSE 'pending' END AS status,
            sum(d.amount) AS amount
       FROM commission_daily d JOIN agents a ON a.id = d.agent_id
-     WHERE ${agent === undefined ? sql`1` : sql`d.agent_id = ${agent}`}
+     WHERE ${agent === undefined ? only('d.agent_id') : sql`d.agent_id = ${agent}`}
        AND d.accrued_on >= ${q.from} AND d.accrued_on <= ${q.to}
      GROUP BY d.agent_id, d.level, 4`.execute(db);
   const payableOrder = sql`(o.status = 'completed' AND date(o.completed_at) <= ${cutoff})`;
@@ -102,7 +114,7 @@ export async function commissionStatusSums(
            sum(e.amount) AS amount
       FROM ${settledFrom}
       LEFT JOIN orders o ON o.id = e.order_id
-     WHERE ${agent === undefined ? sql`1` : sql`s.agent_id = ${agent}`}
+     WHERE ${agent === undefined ? only('e.agent_id') : sql`s.agent_id = ${agent}`}
        AND e.accrued_on >= ${q.from} AND e.accrued_on <= ${q.to}
      GROUP BY 1, 2, 3, 4`.execute(db);
   // Reversals of entries in paid settlements, in no settlement themselves, whose order is not
@@ -113,7 +125,7 @@ export async function commissionStatusSums(
       JOIN commission_entries r ON r.reverses_id = se.entry_id AND r.kind = 'reversal'
       LEFT JOIN orders o ON o.id = r.order_id
      WHERE s.status = 'paid'
-       AND ${agent === undefined ? sql`1` : sql`s.agent_id = ${agent} AND r.agent_id = ${agent}`}
+       AND ${agent === undefined ? only('r.agent_id') : sql`s.agent_id = ${agent} AND r.agent_id = ${agent}`}
        AND r.accrued_on >= ${q.from} AND r.accrued_on <= ${q.to}
        AND NOT EXISTS (SELECT 1 FROM settlement_entries x WHERE x.entry_id = r.id)
        AND (CASE WHEN ${payableOrder} THEN 1 ELSE 0 END) = 0

@@ -3,6 +3,7 @@
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { REBUILD_PNL_SQL, recomputePnlSql } from '../../db/pnl';
+import { COMMISSION_DAILY_SELECT_V5 } from '../../db/migrations/005_commission_rollup';
 import type { Tx } from '../api/context';
 
 export const MAX_DIFFERENCES = 20;
@@ -39,9 +40,18 @@ export interface VerifyResult {
   differences: Difference[];
 }
 
-/** Recomputes pnl_daily (and through its triggers pnl_monthly) inside the caller's transaction. */
+/**
+ * Recomputes pnl_daily (and through its triggers pnl_monthly) inside the caller's transaction,
+ * and the commission rollup (commission_daily, migration 5) from the ledger.
+ */
 export async function rebuildRollup(trx: Tx): Promise<{ rowsWritten: number; monthRows: number }> {
   for (const statement of REBUILD_PNL_SQL) await trx.executeQuery(CompiledQuery.raw(statement));
+  await trx.executeQuery(CompiledQuery.raw('DELETE FROM commission_daily'));
+  await trx.executeQuery(
+    CompiledQuery.raw(
+      `INSERT INTO commission_daily (agent_id, accrued_on, level, completed_on, amount) ${COMMISSION_DAILY_SELECT_V5}`,
+    ),
+  );
   const count = async (table: 'pnl_daily' | 'pnl_monthly') =>
     Number(
       (

@@ -5,7 +5,10 @@
 import { openStore, type Store } from '../../db/store';
 import { createCore, type CallResult, type Core } from '../api/dispatcher';
 import { methods, type MethodName } from '../api/contract';
-import type { Clock, Progress } from '../api/context';
+import { systemClock, type Clock, type Progress } from '../api/context';
+import { SyncClient, type SyncStatusEvent } from '../sync/client';
+import { createRecorder, deviceActor } from '../sync/device';
+import { attachSyncClient } from '../sync/methods';
 
 export interface HostRequest {
   id: string;
@@ -47,8 +50,27 @@ function mutates(method: string): boolean {
 
 export function openHost(options: HostOptions): Host {
   const store = options.store ?? openStore(options.storeFile);
-  const core = createCore({ store, ...(options.clock ? { clock: options.clock } : {}) });
   const listeners = new Set<HostListener>();
+  // Sync: every mutation is recorded in the outbox; the client syncs once the device is signed in.
+  let lastSyncStatus: string | null = null;
+  const sync = new SyncClient({
+    store,
+    ...(options.clock ? { clock: options.clock } : {}),
+    onStatus: (s) => {
+      emit({ type: 'sync', sync: s });
+      // Pulled rows changed what the screens show.
+      if (s.status === 'up-to-date' && lastSyncStatus === 'syncing') emit({ type: 'changed', method: 'sync.now' });
+      lastSyncStatus = s.status;
+    },
+  });
+  attachSyncClient(sync);
+  const core = createCore({
+    store,
+    ...(options.clock ? { clock: options.clock } : {}),
+    actor: () => deviceActor(store.sqlite),
+    recorder: createRecorder(store, options.clock ?? systemClock, () => sync.changed()),
+  });
+  sync.start();
   const running = new Map<string, AbortController>();
 
   const emit = (event: HostEvent) => {
@@ -91,6 +113,7 @@ export function openHost(options: HostOptions): Host {
     async close() {
       for (const c of running.values()) c.abort();
       listeners.clear();
+      await sync.close();
       await store.close();
     },
   };

@@ -483,7 +483,16 @@ export class SyncClient {
     }
   }
 
+  /** Pulls to the newest checkpoint (a pull resumed from an older one goes on from there). */
   private async pull(): Promise<void> {
+    for (;;) {
+      const resumed = await this.read(() => this.state('page_after') !== null);
+      await this.pullToCheckpoint();
+      if (!resumed) return;
+    }
+  }
+
+  private async pullToCheckpoint(): Promise<void> {
     for (;;) {
       const s = await this.read(() => ({
         since: Number(this.state('cursor') ?? 0),

@@ -80,7 +80,7 @@ export function App() {
   }
 
   return (
-    <Layout style={{ height: '100vh' }}>
+    <Layout style={{ minHeight: '100vh' }}>
       <Layout.Sider
         width={200}
         theme="light"

@@ -45,8 +45,7 @@ export function AgentSelect({
     const timer = setTimeout(() => {
       void api('agent.list', { query: query || undefined, limit: 50, offset: 0 }).then(
         (r) =>
-          live &&
-          setOptions(r.rows.map((a) => ({ value: a.id, label: a.name, tier: a.tier }))),
+          live && setOptions(r.rows.map((a) => ({ value: a.id, label: a.name, tier: a.tier }))),
         () => live && setOptions([]),
       );
     }, 150);

@@ -112,7 +112,9 @@ export function ExportButton<K extends ExportMethod>({
       void message.success(t('exportDialog.done', { file: file.split(/[\\/]/).pop() }));
       onDone?.(result, file);
     } catch (error) {
-      void message.error(`${t('failed')}: ${error instanceof Error ? error.message : String(error)}`);
+      void message.error(
+        `${t('failed')}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   };
 
@@ -142,7 +144,12 @@ export function ExportButton<K extends ExportMethod>({
         onClick: (e) => void exportAs(e.key as ExportFileFormat),
       }}
     >
-      <Button icon={<DownloadOutlined />} {...buttonProps} loading={longTask.busy} data-testid={testId}>
+      <Button
+        icon={<DownloadOutlined />}
+        {...buttonProps}
+        loading={longTask.busy}
+        data-testid={testId}
+      >
         {text}
       </Button>
     </Dropdown>

@@ -36,10 +36,12 @@ export function presetPeriod(preset: Preset, today: Dayjs = dayjs()): Period {
 
 /** The preset a period is, if any (so the picker shows it selected). */
 export function presetOf(p: Period): Preset | 'custom' {
-  return PRESETS.find((k) => {
-    const q = presetPeriod(k);
-    return q.from === p.from && q.to === p.to;
-  }) ?? 'custom';
+  return (
+    PRESETS.find((k) => {
+      const q = presetPeriod(k);
+      return q.from === p.from && q.to === p.to;
+    }) ?? 'custom'
+  );
 }
 
 /** Days between from and to, inclusive. */

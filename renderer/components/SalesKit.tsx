@@ -104,11 +104,7 @@ function SearchSelect({
       optionRender={(o) => (
         <span>
           {o.data.label}
-          {o.data.hint ? (
-            <Tag style={{ marginLeft: 6 }}>
-              {o.data.hint as string}
-            </Tag>
-          ) : null}
+          {o.data.hint ? <Tag style={{ marginLeft: 6 }}>{o.data.hint as string}</Tag> : null}
         </span>
       )}
       notFoundContent={notFound}
@@ -153,9 +149,7 @@ export interface PickedProduct {
 }
 
 /** Picks a product by SKU or name (product.list); onPick hands over its prices too. */
-export function ProductSelect(
-  props: PickerProps & { onPick?: (p: PickedProduct | null) => void },
-) {
+export function ProductSelect(props: PickerProps & { onPick?: (p: PickedProduct | null) => void }) {
   const { t } = useTranslation('products');
   const cache = useRef(new Map<string, PickedProduct>());
   const { onPick, onChange, ...rest } = props;
@@ -177,7 +171,11 @@ export function ProductSelect(
           offset: 0,
         });
         for (const p of rows) cache.current.set(p.id, p);
-        return rows.map((p) => ({ value: p.id, label: `${p.sku} ${p.name}`, hint: String(p.onHand) }));
+        return rows.map((p) => ({
+          value: p.id,
+          label: `${p.sku} ${p.name}`,
+          hint: String(p.onHand),
+        }));
       }}
       one={async (id) => {
         const p = await api('product.get', { id });

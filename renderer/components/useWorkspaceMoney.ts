@@ -40,6 +40,8 @@ export const formatRate = (bp: number): string => `${formatAmount(bp, 2)}%`;
 export const parseRate = (text: string): number | null => parseAmount(text.replace(/%$/, ''), 2);
 
 /** A dayjs-like value (DatePicker) to 'YYYY-MM-DD', or undefined. */
-export function dayText(v: { format: (f: string) => string } | null | undefined): string | undefined {
+export function dayText(
+  v: { format: (f: string) => string } | null | undefined,
+): string | undefined {
   return v ? v.format('YYYY-MM-DD') : undefined;
 }

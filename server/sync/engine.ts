@@ -361,7 +361,7 @@ export class SyncEngine {
       q =
         body.since === 0
           ? q.where('scope', 'in', [EVERYONE, ...subtree])
-          : q.where('scope', '<>', OWNER);
+          : q.where((eb) => eb.or([eb('scope', '<>', OWNER), eb('once_shared', '=', 1)]));
     }
     const rows = await q.orderBy('version').orderBy('tbl').orderBy('pk').limit(limit).execute();
     const visible = subtree === null ? null : new Set([EVERYONE, ...subtree]);
@@ -421,9 +421,17 @@ async function upsertRow(
   version: number,
   scope: string,
 ): Promise<void> {
+  const shared = scope === OWNER ? 0 : 1;
   await strx
     .insertInto('sync_rows')
-    .values({ workspace_id: ws, tbl, pk, data, version, scope })
-    .onConflict((oc) => oc.columns(['workspace_id', 'tbl', 'pk']).doUpdateSet({ data, version, scope }))
+    .values({ workspace_id: ws, tbl, pk, data, version, scope, once_shared: shared })
+    .onConflict((oc) =>
+      oc.columns(['workspace_id', 'tbl', 'pk']).doUpdateSet((eb) => ({
+        data,
+        version,
+        scope,
+        once_shared: shared === 1 ? 1 : eb.ref('sync_rows.once_shared'),
+      })),
+    )
     .execute();
 }

@@ -16,6 +16,7 @@ const sync001: Migration = {
       .addColumn('data', 'text')
       .addColumn('version', 'bigint', (c) => c.notNull())
       .addColumn('scope', 'text', (c) => c.notNull())
+      .addColumn('once_shared', 'integer', (c) => c.notNull())
       .addPrimaryKeyConstraint('sync_rows_pk', ['workspace_id', 'tbl', 'pk'])
       .execute();
     await db.schema

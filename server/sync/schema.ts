@@ -14,6 +14,11 @@ export interface SyncRowsTable {
   version: number;
   /** Who may see it: '*' everyone, 'owner' the owner only, else the agent it belongs to. */
   scope: string;
+  /**
+   * 1 once the row was ever outside the owner's books: when it goes back to them, agent devices
+   * are sent its removal (rows that were always the owner's are never mentioned to agents).
+   */
+  once_shared: number;
 }
 
 /** Every mutation a device pushed, and what became of it. */

@@ -87,6 +87,17 @@ describe('agent.create / update / delete / get / list', () => {
       notes: '暂停',
     });
     expect(u).toMatchObject({ status: 'suspended', tier: 'level1', notes: '暂停', name: '赵六' });
+    // Renamed: its own buyer record follows, and search finds it by the new name; a customer
+    // linked as the buyer record (李四's) keeps the name it has.
+    const renamed = await biz.core.invoke('agent.update', { id: leaf.id, name: '钱七' });
+    expect(renamed.name).toBe('钱七');
+    const renamedBuyer = await biz.core.invoke('customer.get', { id: renamed.customerId! });
+    expect(renamedBuyer.name).toBe('钱七');
+    const found = await biz.core.invoke('customer.search', { query: '钱七' });
+    expect(found.map((c) => c.id)).toContain(renamed.customerId);
+    await biz.core.invoke('agent.update', { id: mid.id, name: '李四 (一级)' });
+    expect((await biz.core.invoke('customer.get', { id: c.id })).name).toBe('李四');
+    await biz.core.invoke('agent.update', { id: mid.id, name: '李四' });
 
     expect(await uplinesOf(biz.store.db, leaf.id)).toEqual([
       { agentId: leaf.id, level: 0, tier: 'level1', status: 'suspended' },

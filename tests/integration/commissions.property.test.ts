@@ -344,6 +344,12 @@ async function run(s: Scenario) {
     // The P&L's commissions equal the ledger, and the rollup verifies.
     expect(pnlCommissions(biz)).toBe(ledger.reduce((t, e) => t + e.amount, 0));
     expect((await biz.core.invoke('figures.verify', {})).ok).toBe(true);
+    // figures.rebuild recomputes the commission rollup too.
+    biz.store.sqlite.exec(`DELETE FROM commission_daily;
+      INSERT INTO commission_daily VALUES ('ghost', '2026-01-01', 0, '', 5);`);
+    expect(commissionRollupProblems(biz)).not.toEqual([]);
+    await biz.core.invoke('figures.rebuild', {});
+    expect(commissionRollupProblems(biz)).toEqual([]);
   } finally {
     await biz.close();
   }

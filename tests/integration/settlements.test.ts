@@ -295,6 +295,23 @@ describe('what an agent sees', () => {
     expectFailure(await asB.call('commission.balances', { agentId: a }), 'FORBIDDEN', 'agentId');
     expectFailure(await asB.call('commission.entries', { agentId: a, limit: 5 }), 'FORBIDDEN');
     expectFailure(await asB.call('settlement.get', { id: st.id }), 'FORBIDDEN');
+    // The commissions report: an agent sees its own subtree (b: itself; a: a and b).
+    const period = { from: '2026-03-01', to: '2026-03-31', asOf: '2026-03-31' };
+    const mine = await asB.invoke('commission.report', period);
+    expect(mine.rows.map((r) => [r.agentId, r.total, r.payable])).toEqual([[b, 200, 200]]);
+    expect(mine.totals.total).toBe(200);
+    expectFailure(await asB.call('commission.report', { ...period, agentId: a }), 'FORBIDDEN');
+    const asA = createCore({ store: biz.store, actor: { role: 'agent', agentId: a } });
+    const team = await asA.invoke('commission.report', period);
+    expect(team.rows.map((r) => [r.agentId, r.total, r.inDraft]).sort()).toEqual(
+      [
+        [a, 100, 100],
+        [b, 200, 0],
+      ].sort(),
+    );
+    expect(
+      (await asA.invoke('commission.report', { ...period, agentId: b })).rows.map((r) => r.agentId),
+    ).toEqual([b]);
     expect(await asB.invoke('settlement.list', {})).toEqual([]);
     expectFailure(
       await asB.call('plan.create', {

@@ -156,7 +156,7 @@ export function AgentDetail({ id }: { id: string }) {
             <Statistic
               title={t('payableNow', { symbol: money.symbol })}
               value={f ? money.format(f.balances.payable) : '—'}
-              data-testid="balance-payable"
+              data-testid="payable-now"
             />
             <Typography.Text type="secondary">
               {t('asOf', { day: f?.balances.asOf ?? '' })}

@@ -161,8 +161,7 @@ export default function DashboardPage(_props: PageProps) {
   const topProducts = useMemo(() => bars(d?.topProducts), [d, tc, money]); // eslint-disable-line react-hooks/exhaustive-deps
   const topGroups = useMemo(() => bars(d?.topGroups), [d, tc, money]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const tip = (v: unknown) =>
-    money.text(Math.round(Number(v) * 10 ** money.currency.decimals));
+  const tip = (v: unknown) => money.text(Math.round(Number(v) * 10 ** money.currency.decimals));
   const axis = (v: number) =>
     Math.abs(v) >= 10_000 ? `${(v / 10_000).toFixed(v % 10_000 === 0 ? 0 : 1)}w` : String(v);
 
@@ -172,7 +171,12 @@ export default function DashboardPage(_props: PageProps) {
   const error = dash.error ?? byDay.error ?? commissions.error ?? low.error;
 
   return (
-    <div data-testid="dashboard" data-ready={allReady ? 'true' : 'false'}>
+    <div
+      data-testid="dashboard"
+      data-ready={allReady ? 'true' : 'false'}
+      data-from={period.from}
+      data-to={period.to}
+    >
       <Space
         style={{ width: '100%', justifyContent: 'space-between', marginBottom: 16 }}
         wrap

@@ -18,6 +18,7 @@ import {
   Table,
   Tag,
   Typography,
+  type ButtonProps,
 } from 'antd';
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -261,7 +262,7 @@ function MarkPaidDialog({ id, onClose }: { id: string | null; onClose: () => voi
       cancelText={tc('cancel')}
       confirmLoading={busy}
       destroyOnHidden
-      okButtonProps={{ 'data-testid': 'paid-save' } as object as never}
+      okButtonProps={{ 'data-testid': 'paid-save' } as ButtonProps}
     >
       <Typography.Paragraph type="secondary">{t('paidFinal')}</Typography.Paragraph>
       <Form

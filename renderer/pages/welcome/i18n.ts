@@ -35,7 +35,8 @@ export const messages = {
     currency: 'Currency',
     currencyHint: 'Fixed once money is recorded',
     refundWindow: 'Refund window (days)',
-    refundWindowHint: 'Days after completion a refund is possible; commissions become payable after it',
+    refundWindowHint:
+      'Days after completion a refund is possible; commissions become payable after it',
     start: 'Start',
     demoTitle: 'Load the demo business',
     demoHint:
