@@ -20,7 +20,9 @@ export default defineConfig({
   preload: {
     build: {
       outDir: 'out/preload',
-      lib: { entry: resolve('electron/preload/index.ts') },
+      // Sandboxed preloads cannot be ES modules: emit CommonJS (out/preload/index.cjs).
+      lib: { entry: resolve('electron/preload/index.ts'), formats: ['cjs'] },
+      rolldownOptions: { output: { entryFileNames: '[name].cjs' } },
     },
   },
   renderer: {

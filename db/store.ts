@@ -122,7 +122,9 @@ export function openStore(file: string, options: OpenOptions = {}): Store {
       openedAtVersion,
       backupFile,
       async close() {
-        await db.destroy(); // closes the sqlite handle too
+        // Kysely closes the handle only if it ever opened a connection through it.
+        await db.destroy();
+        if (sqlite.open) sqlite.close();
       },
     };
   } catch (err) {

@@ -121,7 +121,9 @@ export function createCore(options: CoreOptions): Core {
     };
     const recorder = options.recorder;
     if (def.mutates && recorder?.records(method)) {
-      return recorder.run(method, input ?? {}, (db, at) => def.run({ ...ctx, db, clock: at }, parsed));
+      return recorder.run(method, input ?? {}, (db, at) =>
+        def.run({ ...ctx, db, clock: at }, parsed),
+      );
     }
     return def.run(ctx, parsed);
   }

@@ -22,7 +22,10 @@ export interface HostResponse {
 }
 
 export type HostEvent =
-  { type: 'changed'; method: string } | { type: 'progress'; id: string; progress: Progress };
+  | { type: 'changed'; method: string }
+  | { type: 'progress'; id: string; progress: Progress }
+  /** Sync status changed (offline, syncing, up to date, error, update required, signed out). */
+  | { type: 'sync'; sync: SyncStatusEvent };
 
 export type HostListener = (event: HostEvent) => void;
 
@@ -51,26 +54,6 @@ function mutates(method: string): boolean {
 export function openHost(options: HostOptions): Host {
   const store = options.store ?? openStore(options.storeFile);
   const listeners = new Set<HostListener>();
-  // Sync: every mutation is recorded in the outbox; the client syncs once the device is signed in.
-  let lastSyncStatus: string | null = null;
-  const sync = new SyncClient({
-    store,
-    ...(options.clock ? { clock: options.clock } : {}),
-    onStatus: (s) => {
-      emit({ type: 'sync', sync: s });
-      // Pulled rows changed what the screens show.
-      if (s.status === 'up-to-date' && lastSyncStatus === 'syncing') emit({ type: 'changed', method: 'sync.now' });
-      lastSyncStatus = s.status;
-    },
-  });
-  attachSyncClient(sync);
-  const core = createCore({
-    store,
-    ...(options.clock ? { clock: options.clock } : {}),
-    actor: () => deviceActor(store.sqlite),
-    recorder: createRecorder(store, options.clock ?? systemClock, () => sync.changed()),
-  });
-  sync.start();
   const running = new Map<string, AbortController>();
 
   const emit = (event: HostEvent) => {
@@ -82,6 +65,28 @@ export function openHost(options: HostOptions): Host {
       }
     }
   };
+
+  // Sync: every mutation is recorded in the outbox; the client syncs once the device is signed in.
+  let lastSyncStatus: string | null = null;
+  const sync = new SyncClient({
+    store,
+    ...(options.clock ? { clock: options.clock } : {}),
+    onStatus: (s) => {
+      emit({ type: 'sync', sync: s });
+      // Pulled rows changed what the screens show.
+      if (s.status === 'up-to-date' && lastSyncStatus === 'syncing')
+        emit({ type: 'changed', method: 'sync.now' });
+      lastSyncStatus = s.status;
+    },
+  });
+  attachSyncClient(sync);
+  const core = createCore({
+    store,
+    ...(options.clock ? { clock: options.clock } : {}),
+    actor: () => deviceActor(store.sqlite),
+    recorder: createRecorder(store, options.clock ?? systemClock, () => sync.changed()),
+  });
+  sync.start();
 
   return {
     storeFile: store.file,

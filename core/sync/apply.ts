@@ -31,9 +31,15 @@ function sourcesOf(sqlite: BetterSqlite3.Database, tbl: string, row: Row, out: S
   };
   const ofOrder = (orderId: unknown) => {
     add('order', orderId);
-    for (const r of sqlite.prepare('SELECT id FROM order_fees WHERE order_id = ?').pluck().all(orderId))
+    for (const r of sqlite
+      .prepare('SELECT id FROM order_fees WHERE order_id = ?')
+      .pluck()
+      .all(orderId))
       add('order_fee', r);
-    for (const r of sqlite.prepare('SELECT id FROM refunds WHERE order_id = ?').pluck().all(orderId))
+    for (const r of sqlite
+      .prepare('SELECT id FROM refunds WHERE order_id = ?')
+      .pluck()
+      .all(orderId))
       add('refund', r);
     for (const r of sqlite
       .prepare('SELECT DISTINCT source_id FROM commission_entries WHERE order_id = ?')
@@ -107,7 +113,8 @@ export function applyRowChanges(
     if (options.search && c.tbl === 'customers') {
       // The search index is keyed by the customer's rowid: drop the old terms while it exists.
       const rowid = sqlite.prepare('SELECT rowid FROM customers WHERE id = ?').pluck().get(c.pk);
-      if (rowid !== undefined) sqlite.prepare('DELETE FROM customer_search WHERE rowid = ?').run(rowid);
+      if (rowid !== undefined)
+        sqlite.prepare('DELETE FROM customer_search WHERE rowid = ?').run(rowid);
       customers.add(c.pk);
     }
     if (c.row === null) ops.remove(spec, c.pk);

@@ -25,7 +25,8 @@ import {
   type PushResponse,
 } from './protocol';
 
-export type SyncStatus = 'signed-out' | 'offline' | 'syncing' | 'up-to-date' | 'error' | 'update-required';
+export type SyncStatus =
+  'signed-out' | 'offline' | 'syncing' | 'up-to-date' | 'error' | 'update-required';
 
 export interface SyncStatusEvent {
   status: SyncStatus;
@@ -190,7 +191,8 @@ export class SyncClient {
 
   private url(path: string): string {
     const base = this.state('server_url');
-    if (base === null) throw new AppError('INVALID_STATE', 'This device is not signed in to a sync server.');
+    if (base === null)
+      throw new AppError('INVALID_STATE', 'This device is not signed in to a sync server.');
     return `${base.replace(/\/+$/, '')}${path}`;
   }
 
@@ -211,22 +213,30 @@ export class SyncClient {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (err) {
-      throw new SyncHttpError('offline', `The sync server cannot be reached: ${(err as Error).message}`);
+      throw new SyncHttpError(
+        'offline',
+        `The sync server cannot be reached: ${(err as Error).message}`,
+      );
     }
     const text = await res.text().catch(() => '');
-    let parsed: unknown = null;
+    let parsed: unknown;
     try {
       parsed = text === '' ? null : JSON.parse(text);
     } catch {
       parsed = null;
     }
-    if (res.ok) return parsed as T;
+    if (res.ok) {
+      if (parsed === null && res.status !== 204)
+        throw new SyncHttpError('server', 'The sync server sent an unreadable answer', res.status);
+      return parsed as T;
+    }
     const b = (parsed ?? {}) as { code?: string; message?: string };
     const msg = b.message ?? `HTTP ${res.status}`;
     if (res.status === 426 || b.code === 'UPDATE_REQUIRED')
       throw new SyncHttpError('update-required', msg, res.status, b);
     if (res.status === 401) throw new SyncHttpError('unauthorized', msg, res.status, b);
-    if (res.status >= 500 || res.status === 429) throw new SyncHttpError('server', msg, res.status, b);
+    if (res.status >= 500 || res.status === 429)
+      throw new SyncHttpError('server', msg, res.status, b);
     throw new SyncHttpError('refused', msg, res.status, b);
   }
 
@@ -280,8 +290,7 @@ export class SyncClient {
     const sqlite = this.store.sqlite;
     await this.write(() => {
       const firstPending = sqlite.prepare('SELECT min(seq) FROM sync_outbox').pluck().get() as
-        | number
-        | null;
+        number | null;
       const lastSeq = Number(getState(sqlite, 'last_seq') ?? 0);
       // The device's seqs on the wire start at 1: what is in the outbox goes first.
       setState(sqlite, 'seq_offset', String(firstPending === null ? lastSeq : firstPending - 1));
@@ -312,32 +321,54 @@ export class SyncClient {
     workspaceName: string;
     deviceName: string;
   }): Promise<Session> {
-    const s = await this.http<Session>('POST', `${input.serverUrl.replace(/\/+$/, '')}/v1/auth/signup`, {
-      email: input.email,
-      password: input.password,
-      workspaceName: input.workspaceName,
-      deviceName: input.deviceName,
-    }, null);
+    const s = await this.http<Session>(
+      'POST',
+      `${input.serverUrl.replace(/\/+$/, '')}/v1/auth/signup`,
+      {
+        email: input.email,
+        password: input.password,
+        workspaceName: input.workspaceName,
+        deviceName: input.deviceName,
+      },
+      null,
+    );
     await this.adopt(input.serverUrl, s);
     return s;
   }
 
   /** Signs this device in to an existing workspace (the store must be new, or the workspace empty). */
-  async signIn(input: { serverUrl: string; email: string; password: string; deviceName: string }): Promise<Session> {
+  async signIn(input: {
+    serverUrl: string;
+    email: string;
+    password: string;
+    deviceName: string;
+  }): Promise<Session> {
     const base = input.serverUrl.replace(/\/+$/, '');
-    const s = await this.http<Session>('POST', `${base}/v1/auth/login`, {
-      email: input.email,
-      password: input.password,
-      deviceName: input.deviceName,
-    }, null);
+    const s = await this.http<Session>(
+      'POST',
+      `${base}/v1/auth/login`,
+      {
+        email: input.email,
+        password: input.password,
+        deviceName: input.deviceName,
+      },
+      null,
+    );
     if (await this.hasBusiness()) {
-      const probe = await this.http<PullResponse>('POST', `${base}/v1/sync/pull`, {
-        schemaVersion: this.schemaVersion(),
-        since: 0,
-        limit: 1,
-      }, s.accessToken);
+      const probe = await this.http<PullResponse>(
+        'POST',
+        `${base}/v1/sync/pull`,
+        {
+          schemaVersion: this.schemaVersion(),
+          since: 0,
+          limit: 1,
+        },
+        s.accessToken,
+      );
       if (probe.checkpoint > 0) {
-        await this.http('POST', `${base}/v1/auth/logout`, undefined, s.accessToken).catch(() => undefined);
+        await this.http('POST', `${base}/v1/auth/logout`, undefined, s.accessToken).catch(
+          () => undefined,
+        );
         throw new AppError(
           'INVALID_STATE',
           'This store already holds a business and the workspace has data too: open a new, empty store to join it.',
@@ -358,12 +389,17 @@ export class SyncClient {
   }): Promise<Session> {
     if (await this.hasBusiness())
       throw new AppError('INVALID_STATE', 'Join as an agent from a new, empty store.');
-    const s = await this.http<Session>('POST', `${input.serverUrl.replace(/\/+$/, '')}/v1/auth/invites/redeem`, {
-      code: input.code,
-      email: input.email,
-      password: input.password,
-      deviceName: input.deviceName,
-    }, null);
+    const s = await this.http<Session>(
+      'POST',
+      `${input.serverUrl.replace(/\/+$/, '')}/v1/auth/invites/redeem`,
+      {
+        code: input.code,
+        email: input.email,
+        password: input.password,
+        deviceName: input.deviceName,
+      },
+      null,
+    );
     await this.adopt(input.serverUrl, s);
     return s;
   }

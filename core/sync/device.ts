@@ -12,7 +12,12 @@ import { decodeHlc, encodeHlc, receive, tick } from './hlc';
 import { fixedClock, runMutation, withCapture } from './mutation';
 import { isSyncedMethod, setApplying } from './capture';
 import { applyRowChanges, type RowChange } from './apply';
-import { MAX_CLOCK_AHEAD_MS, type MutationResult, type PullResponse, type PushedMutation } from './protocol';
+import {
+  MAX_CLOCK_AHEAD_MS,
+  type MutationResult,
+  type PullResponse,
+  type PushedMutation,
+} from './protocol';
 
 export type StateKey =
   | 'node'
@@ -39,7 +44,11 @@ export function getState(sqlite: BetterSqlite3.Database, key: StateKey): string 
   return typeof v === 'string' ? v : null;
 }
 
-export function setState(sqlite: BetterSqlite3.Database, key: StateKey, value: string | null): void {
+export function setState(
+  sqlite: BetterSqlite3.Database,
+  key: StateKey,
+  value: string | null,
+): void {
   if (value === null) sqlite.prepare('DELETE FROM sync_state WHERE key = ?').run(key);
   else
     sqlite
@@ -77,14 +86,22 @@ export function deviceActor(sqlite: BetterSqlite3.Database): Actor {
  * Records every synced mutation in the outbox, in the transaction of the change. Row images
  * for a rebase are kept only while the device is signed in (nothing to rebase against before).
  */
-export function createRecorder(store: Store, clock: Clock, onRecorded?: () => void): MutationRecorder {
+export function createRecorder(
+  store: Store,
+  clock: Clock,
+  onRecorded?: () => void,
+): MutationRecorder {
   const { sqlite } = store;
   return {
     records: isSyncedMethod,
     async run(method, input, exec) {
       const value = await store.db.transaction().execute(async (trx) => {
         const seq = num(sqlite, 'last_seq') + 1;
-        const h = tick(decodeHlc(getState(sqlite, 'hlc') ?? ''), clock.now().getTime(), nodeId(sqlite));
+        const h = tick(
+          decodeHlc(getState(sqlite, 'hlc') ?? ''),
+          clock.now().getTime(),
+          nodeId(sqlite),
+        );
         const hlc = encodeHlc(h);
         const tz = clock.utcOffsetMinutes ?? -new Date(h.wall).getTimezoneOffset();
         const at = fixedClock(h.wall, clock.utcOffsetMinutes);
@@ -94,7 +111,15 @@ export function createRecorder(store: Store, clock: Clock, onRecorded?: () => vo
           .prepare(
             'INSERT INTO sync_outbox (seq, name, args, schema_version, hlc, tz, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
           )
-          .run(seq, method, JSON.stringify(input ?? {}), LATEST_VERSION, hlc, tz, new Date(h.wall).toISOString());
+          .run(
+            seq,
+            method,
+            JSON.stringify(input ?? {}),
+            LATEST_VERSION,
+            hlc,
+            tz,
+            new Date(h.wall).toISOString(),
+          );
         setState(sqlite, 'last_seq', String(seq));
         setState(sqlite, 'hlc', hlc);
         return result;
@@ -160,7 +185,14 @@ export async function recordPushResults(
         .prepare(
           'INSERT OR IGNORE INTO sync_log (seq, name, args, code, reason, at) VALUES (?, ?, ?, ?, ?, ?)',
         )
-        .run(r.seq + offset, row.name, row.args, r.code ?? 'REJECTED', r.reason ?? '', now.toISOString());
+        .run(
+          r.seq + offset,
+          row.name,
+          row.args,
+          r.code ?? 'REJECTED',
+          r.reason ?? '',
+          now.toISOString(),
+        );
     }
     setState(sqlite, 'acked_seq', String(lastAppliedSeq));
   });
@@ -170,7 +202,11 @@ export async function recordPushResults(
  * Lays one pulled page down in one transaction: takes back every provisional change, writes
  * the server's rows, drops the mutations the server has dealt with, and replays the others.
  */
-export async function applyPulledPage(store: Store, page: PullResponse, clock: Clock): Promise<void> {
+export async function applyPulledPage(
+  store: Store,
+  page: PullResponse,
+  clock: Clock,
+): Promise<void> {
   const { sqlite } = store;
   await store.db.connection().execute(async (conn) => {
     // Rows arrive in version order, not parent first, and an agent holds part of the tree.
@@ -224,7 +260,13 @@ export async function applyPulledPage(store: Store, page: PullResponse, clock: C
         }
         const node = nodeId(sqlite);
         const last = decodeHlc(getState(sqlite, 'hlc') ?? '');
-        const seen = receive(last, { wall: page.serverTime, counter: 0, node: 'server' }, clock.now().getTime(), node, MAX_CLOCK_AHEAD_MS);
+        const seen = receive(
+          last,
+          { wall: page.serverTime, counter: 0, node: 'server' },
+          clock.now().getTime(),
+          node,
+          MAX_CLOCK_AHEAD_MS,
+        );
         setState(sqlite, 'hlc', encodeHlc(seen));
       });
     } finally {

@@ -24,16 +24,25 @@ export function tick(last: Hlc | null, now: number, node: string): Hlc {
 }
 
 /** After seeing a remote clock: move past it (but never trust one far in the future). */
-export function receive(last: Hlc | null, remote: Hlc, now: number, node: string, maxAheadMs: number): Hlc {
+export function receive(
+  last: Hlc | null,
+  remote: Hlc,
+  now: number,
+  node: string,
+  maxAheadMs: number,
+): Hlc {
   const remoteWall = Math.min(remote.wall, now + maxAheadMs);
   const wall = Math.max(now, last?.wall ?? 0, remoteWall);
   let counter = 0;
   if (last && wall === last.wall) counter = last.counter + 1;
-  if (wall === remoteWall && remote.wall === remoteWall) counter = Math.max(counter, remote.counter + 1);
+  if (wall === remoteWall && remote.wall === remoteWall)
+    counter = Math.max(counter, remote.counter + 1);
   return { wall, counter, node };
 }
 
 /** A clock from the future is clamped to now + maxAheadMs, so it cannot win every later edit. */
 export function clampHlc(h: Hlc, now: number, maxAheadMs: number): Hlc {
-  return h.wall > now + maxAheadMs ? { wall: now + maxAheadMs, counter: h.counter, node: h.node } : h;
+  return h.wall > now + maxAheadMs
+    ? { wall: now + maxAheadMs, counter: h.counter, node: h.node }
+    : h;
 }

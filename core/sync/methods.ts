@@ -18,7 +18,11 @@ export function attachSyncClient(client: SyncClient): void {
 
 function clientOf(ctx: Ctx): SyncClient {
   const c = clients.get(ctx.sqlite);
-  if (!c) throw new AppError('INVALID_STATE', 'Sync is not available in this process (start the app, not the CLI).');
+  if (!c)
+    throw new AppError(
+      'INVALID_STATE',
+      'Sync is not available in this process (start the app, not the CLI).',
+    );
   return c;
 }
 
@@ -66,7 +70,14 @@ export const syncMethods = {
     async run(ctx, input) {
       const rows = ctx.sqlite
         .prepare('SELECT seq, name, args, code, reason, at FROM sync_log ORDER BY seq DESC LIMIT ?')
-        .all(input.limit) as { seq: number; name: string; args: string; code: string; reason: string; at: string }[];
+        .all(input.limit) as {
+        seq: number;
+        name: string;
+        args: string;
+        code: string;
+        reason: string;
+        at: string;
+      }[];
       return rows.map((r) => ({ ...r, args: JSON.parse(r.args) as unknown }));
     },
   }),
@@ -102,7 +113,13 @@ export const syncMethods = {
     summary: 'Join a workspace as an agent with the one-time invite code the owner gave you.',
     mutates: false,
     roles: BOTH,
-    input: z.object({ serverUrl, code: z.string().trim().min(4).max(64), email, password, deviceName }),
+    input: z.object({
+      serverUrl,
+      code: z.string().trim().min(4).max(64),
+      email,
+      password,
+      deviceName,
+    }),
     async run(ctx, input) {
       const s = await clientOf(ctx).joinAsAgent(input);
       return { workspace: s.workspace, role: s.role, agentId: s.agentId, deviceId: s.device.id };

@@ -21,7 +21,11 @@ export const pushedMutation = z.strictObject({
   name: z.string().min(1).max(100),
   args: z.unknown(),
   hlc: hlcText,
-  tz: z.number().int().min(-14 * 60).max(14 * 60),
+  tz: z
+    .number()
+    .int()
+    .min(-14 * 60)
+    .max(14 * 60),
 });
 export type PushedMutation = z.output<typeof pushedMutation>;
 

@@ -69,9 +69,9 @@ export function rowOps(sqlite: BetterSqlite3.Database): RowOps {
   };
   return {
     get(spec, key) {
-      return stmt(`SELECT ${spec.columns.join(', ')} FROM ${spec.name} WHERE ${keyWhere(spec)}`).get(
-        ...keyValues(spec, key),
-      ) as Row | undefined;
+      return stmt(
+        `SELECT ${spec.columns.join(', ')} FROM ${spec.name} WHERE ${keyWhere(spec)}`,
+      ).get(...keyValues(spec, key)) as Row | undefined;
     },
     upsert(spec, row) {
       const nonKey = spec.columns.filter((c) => !spec.pk.includes(c));

@@ -55,10 +55,25 @@ export const SYNCED_TABLES_V4: Record<string, [string[], string[]]> = {
   ],
   customer_groups: [
     ['id'],
-    ['platform', 'name', 'owner_agent_id', 'notes', 'external_ref', 'created_at', 'updated_at', 'deleted_at'],
+    [
+      'platform',
+      'name',
+      'owner_agent_id',
+      'notes',
+      'external_ref',
+      'created_at',
+      'updated_at',
+      'deleted_at',
+    ],
   ],
-  group_members: [['group_id', 'customer_id'], ['joined_on', 'left_on']],
-  suppliers: [['id'], ['name', 'contact', 'phone', 'notes', 'created_at', 'updated_at', 'deleted_at']],
+  group_members: [
+    ['group_id', 'customer_id'],
+    ['joined_on', 'left_on'],
+  ],
+  suppliers: [
+    ['id'],
+    ['name', 'contact', 'phone', 'notes', 'created_at', 'updated_at', 'deleted_at'],
+  ],
   products: [
     ['id'],
     [
@@ -79,10 +94,16 @@ export const SYNCED_TABLES_V4: Record<string, [string[], string[]]> = {
     ],
   ],
   product_tier_prices: [['product_id', 'tier'], ['price']],
-  purchases: [['id'], ['supplier_id', 'received_on', 'reference', 'note', 'total_cost', 'created_at']],
+  purchases: [
+    ['id'],
+    ['supplier_id', 'received_on', 'reference', 'note', 'total_cost', 'created_at'],
+  ],
   purchase_lines: [['id'], ['purchase_id', 'product_id', 'quantity', 'unit_cost', 'line_cost']],
   stocktakes: [['id'], ['counted_on', 'note', 'created_at']],
-  stocktake_lines: [['stocktake_id', 'product_id'], ['expected', 'counted']],
+  stocktake_lines: [
+    ['stocktake_id', 'product_id'],
+    ['expected', 'counted'],
+  ],
   campaigns: [
     ['id'],
     [
@@ -100,7 +121,10 @@ export const SYNCED_TABLES_V4: Record<string, [string[], string[]]> = {
       'closed_at',
     ],
   ],
-  campaign_products: [['campaign_id', 'product_id'], ['group_price', 'per_buyer_limit', 'stock_cap']],
+  campaign_products: [
+    ['campaign_id', 'product_id'],
+    ['group_price', 'per_buyer_limit', 'stock_cap'],
+  ],
   orders: [
     ['id'],
     [
@@ -179,7 +203,16 @@ export const SYNCED_TABLES_V4: Record<string, [string[], string[]]> = {
   ],
   other_income: [
     ['id'],
-    ['kind', 'amount', 'received_on', 'agent_id', 'customer_id', 'note', 'reverses_id', 'created_at'],
+    [
+      'kind',
+      'amount',
+      'received_on',
+      'agent_id',
+      'customer_id',
+      'note',
+      'reverses_id',
+      'created_at',
+    ],
   ],
   personal_data_log: [['id'], ['action', 'subject', 'detail', 'created_at']],
   agents: [
@@ -345,7 +378,16 @@ CREATE TABLE sync_log (
 ${Object.entries(SYNCED_TABLES_V4)
   .map(([t, [pk, cols]]) => captureTriggers(t, pk, cols))
   .join('\n')}
-${['stock_movements', 'payments', 'refunds', 'refund_lines', 'expenses', 'other_income', 'agent_moves', 'commission_entries']
+${[
+  'stock_movements',
+  'payments',
+  'refunds',
+  'refund_lines',
+  'expenses',
+  'other_income',
+  'agent_moves',
+  'commission_entries',
+]
   .map(appendOnly)
   .join('\n')}
 DROP TRIGGER settlement_entries_frozen_d;

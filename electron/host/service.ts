@@ -3,6 +3,7 @@
 // connection; each port carries {id, method, input} calls and cancels, and receives responses
 // and host events. Written against small interfaces (no 'electron') so tests drive it with
 // fake ports and a real store.
+import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { openHost, type Host, type HostEvent } from '../../core/host/host';
 import { checkIntegrity, openStore, type Store } from '../../db/store';
@@ -94,7 +95,18 @@ function openHostOnStore(storeFile: string): Host {
 
 /** Opens a candidate store file, migrating it if it is older, and checks its integrity. */
 export async function validateStoreFile(candidate: string): Promise<{ schemaVersion: number }> {
-  const store = openStore(candidate);
+  // Opening migrates; first make sure it is a QunDesk store at all (another app's SQLite file
+  // or an empty one has no schema version and would be turned into an empty business).
+  const probe = new Database(candidate, { readonly: true, fileMustExist: true });
+  let version: number;
+  try {
+    version = probe.pragma('user_version', { simple: true }) as number;
+  } finally {
+    probe.close();
+  }
+  if (version === 0) throw new Error('The file is not a QunDesk store (it has no QunDesk data).');
+  // The chosen file is itself the original: no pre-migration backup of this copy.
+  const store = openStore(candidate, { backup: false });
   try {
     const report = checkIntegrity(store.sqlite);
     if (!report.ok) {

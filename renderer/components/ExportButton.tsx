@@ -64,7 +64,8 @@ export function downloadFile(file: string) {
  */
 export async function chooseExportTarget(
   fileName: string,
-  format: ExportFileFormat,
+  /** The file's extension: csv, xlsx, json, pdf, sqlite… */
+  format: ExportFileFormat | (string & {}),
   title?: string,
 ): Promise<string | null> {
   const name = `${fileName}.${format}`;

@@ -156,13 +156,32 @@ export class SyncEngine {
       const hlcText = encodeHlc(hlc);
       let result: MutationResult;
       try {
-        const args = await this.mergeProfileEdit(strx, ws, auth.deviceId, m.seq, m.name, m.args, hlcText, at);
+        const args = await this.mergeProfileEdit(
+          strx,
+          ws,
+          auth.deviceId,
+          m.seq,
+          m.name,
+          m.args,
+          hlcText,
+          at,
+        );
         if (args === SUPERSEDED) {
-          result = { seq: m.seq, status: 'applied', reason: 'every field was changed later elsewhere' };
+          result = {
+            seq: m.seq,
+            status: 'applied',
+            reason: 'every field was changed later elsewhere',
+          };
         } else {
           await runMutation(
             { seq: m.seq, name: m.name, args, hlc: m.hlc, tz: m.tz },
-            { trx: mtrx, sqlite, actor, clock: fixedClock(hlc.wall, m.tz), captureSeq: CAPTURE_SEQ },
+            {
+              trx: mtrx,
+              sqlite,
+              actor,
+              clock: fixedClock(hlc.wall, m.tz),
+              captureSeq: CAPTURE_SEQ,
+            },
           );
           cursor += 1;
           await this.writeChanges(strx, mirror, cursor);
@@ -198,7 +217,11 @@ export class SyncEngine {
       .values({ workspace_id: ws, device_id: auth.deviceId, last_seq: last })
       .onConflict((oc) => oc.columns(['workspace_id', 'device_id']).doUpdateSet({ last_seq: last }))
       .execute();
-    await strx.updateTable('sync_counters').set({ cursor }).where('workspace_id', '=', ws).execute();
+    await strx
+      .updateTable('sync_counters')
+      .set({ cursor })
+      .where('workspace_id', '=', ws)
+      .execute();
     return { response: { results, lastAppliedSeq: last, ...(gap ? { gap } : {}) }, cursor };
   }
 
@@ -241,7 +264,9 @@ export class SyncEngine {
             .all(pk) as Row[];
           for (const k of keys) {
             const ck =
-              cspec.pk.length === 1 ? String(k[cspec.pk[0]!]) : JSON.stringify(cspec.pk.map((c) => k[c]));
+              cspec.pk.length === 1
+                ? String(k[cspec.pk[0]!])
+                : JSON.stringify(cspec.pk.map((c) => k[c]));
             queue.push({ tbl: child, pk: ck, cascade: true });
           }
         }
@@ -328,7 +353,10 @@ export class SyncEngine {
         .insertInto('sync_field_clocks')
         .values({ workspace_id: ws, tbl, pk: a.id, field, hlc })
         .onConflict((oc) =>
-          oc.columns(['workspace_id', 'tbl', 'pk', 'field']).doUpdateSet({ hlc }).where('sync_field_clocks.hlc', '<', hlc),
+          oc
+            .columns(['workspace_id', 'tbl', 'pk', 'field'])
+            .doUpdateSet({ hlc })
+            .where('sync_field_clocks.hlc', '<', hlc),
         )
         .execute();
     }

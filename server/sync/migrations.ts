@@ -98,8 +98,11 @@ export async function migrateSyncTables(db: Db): Promise<void> {
   });
   const { error } = await migrator.migrateToLatest();
   if (error !== undefined) {
-    throw new Error(`Sync tables migration failed: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
+    throw new Error(
+      `Sync tables migration failed: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }

@@ -13,11 +13,7 @@ export const PUSH_BODY_LIMIT = 2 * 1024 * 1024;
 
 export const syncRoutes: FastifyPluginAsync<{ db: ServerDb }> = async (app, opts) => {
   await migrateSyncTables(opts.db.db);
-  const engine = new SyncEngine(
-    opts.db.db as unknown as SyncDb,
-    opts.db.dialect,
-    () => app.now(),
-  );
+  const engine = new SyncEngine(opts.db.db as unknown as SyncDb, opts.db.dialect, () => app.now());
   app.addHook('onClose', async () => engine.mirrors.close());
 
   app.post(

@@ -50,7 +50,8 @@ export function scopeOf(sqlite: BetterSqlite3.Database, tbl: string, row: Row): 
   const parent = PARENT[tbl];
   if (parent) {
     const [ptbl, column] = parent;
-    const prow = sqlite.prepare(`SELECT * FROM ${ptbl} WHERE id = ?`).get(row[column]) as Row | undefined;
+    const prow = sqlite.prepare(`SELECT * FROM ${ptbl} WHERE id = ?`).get(row[column]) as
+      Row | undefined;
     return prow ? scopeOf(sqlite, ptbl, prow) : OWNER;
   }
   const column = AGENT_COLUMN[tbl];

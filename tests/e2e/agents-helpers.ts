@@ -1,6 +1,10 @@
 // Seeding and picking helpers shared by the agents, settlements and expenses specs.
 import type { Locator, Page } from '@playwright/test';
-import type { WebApp } from './fixtures';
+import { expect as baseExpect, type WebApp } from './fixtures';
+
+/** The build machines run many suites at once: give the UI time rather than fail on load. */
+export const expect = baseExpect.configure({ timeout: 45_000 });
+export const SLOW = { timeout: 300_000 };
 
 export const today = () => new Date().toISOString().slice(0, 10);
 

@@ -1,8 +1,10 @@
 // Agents: create an agent under an upline in the UI, a paid order credited to it, commissions
 // on both the agent and its upline in the UI; the plan editor refuses a plan deeper than two
 // upline levels (citing 禁止传销条例 Art. 7); a move that would make a cycle is refused.
-import { test, expect, startedBusiness } from './fixtures';
-import { paidCompletedOrder, pick, seedCatalog, seedPlan } from './agents-helpers';
+import { test, startedBusiness } from './fixtures';
+import { SLOW, expect, paidCompletedOrder, pick, seedCatalog, seedPlan } from './agents-helpers';
+
+test.describe.configure(SLOW);
 
 test('an agent created under an upline earns commission, and so does the upline', async ({
   app,

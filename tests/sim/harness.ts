@@ -130,7 +130,8 @@ export class Device {
     for (const spec of SYNCED_TABLES) {
       const m = new Map<string, Row>();
       for (const r of ops.all(spec)) {
-        const key = spec.pk.length === 1 ? String(r[spec.pk[0]!]) : JSON.stringify(spec.pk.map((c) => r[c]));
+        const key =
+          spec.pk.length === 1 ? String(r[spec.pk[0]!]) : JSON.stringify(spec.pk.map((c) => r[c]));
         m.set(key, r);
       }
       out.set(spec.name, m);
@@ -156,7 +157,8 @@ export async function serverView(
   if (agentId !== null) {
     visible = new Set(['*', agentId]);
     for (const r of rows)
-      if (r.tbl === 'agent_closure' && r.scope === agentId) visible.add((JSON.parse(r.pk) as string[])[1]!);
+      if (r.tbl === 'agent_closure' && r.scope === agentId)
+        visible.add((JSON.parse(r.pk) as string[])[1]!);
   }
   const out = new Map<string, Map<string, Row>>();
   for (const spec of SYNCED_TABLES) out.set(spec.name, new Map());

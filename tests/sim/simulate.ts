@@ -10,7 +10,14 @@ import { isSyncedMethod } from '../../core/sync/capture';
 import { methods, type MethodName } from '../../core/api/contract';
 import { applyRate } from '../../core/money';
 import type { SyncDb } from '../../server/sync/schema';
-import { Device, diffRows, serverView, startServer, type SimServer, type StoreKind } from './harness';
+import {
+  Device,
+  diffRows,
+  serverView,
+  startServer,
+  type SimServer,
+  type StoreKind,
+} from './harness';
 import { Network, NO_FAULTS } from './network';
 import { rng, type Rng } from './random';
 
@@ -197,16 +204,22 @@ async function syncAndCheckScope(
   const held = d.device.rows();
   for (const [tbl, rows] of held) {
     for (const key of rows.keys()) {
-      expect(view.get(tbl)?.has(key), `${d.device.name} holds ${tbl} ${key} outside its scope`).toBe(
-        true,
-      );
+      expect(
+        view.get(tbl)?.has(key),
+        `${d.device.name} holds ${tbl} ${key} outside its scope`,
+      ).toBe(true);
     }
   }
   report.scopeChecks += 1;
 }
 
 /** Calls a contract method; a refusal by the local core is part of the game (nothing recorded). */
-async function call(d: SimDevice, report: SimReport, method: string, input: unknown): Promise<unknown> {
+async function call(
+  d: SimDevice,
+  report: SimReport,
+  method: string,
+  input: unknown,
+): Promise<unknown> {
   const res = await d.device.core.call(method, input);
   if (!res.ok) return null;
   if (methods[method as MethodName].mutates && isSyncedMethod(method)) {
@@ -225,17 +238,29 @@ async function seedBusiness(d: SimDevice, r: Rng): Promise<string[]> {
     return v as { id: string };
   };
   await made('workspace.init', { name: '模拟小店' });
-  await made('plan.create', { name: '标准', effectiveFrom: '2026-01-01', base: 'net', rates: PLAN_RATES });
+  await made('plan.create', {
+    name: '标准',
+    effectiveFrom: '2026-01-01',
+    base: 'net',
+    rates: PLAN_RATES,
+  });
   const a1 = await made('agent.create', { name: '总代一', tier: 'general' });
   const a2 = await made('agent.create', { name: '一级二', tier: 'level1', uplineId: a1.id });
   const a3 = await made('agent.create', { name: '二级三', tier: 'level2', uplineId: a2.id });
   const a4 = await made('agent.create', { name: '总代四', tier: 'general' });
   for (let i = 0; i < 3; i++) {
-    const p = await made('product.create', { sku: `S0-${i}`, name: `商品${i}`, retailPrice: r.int(5, 50) * 100 });
+    const p = await made('product.create', {
+      sku: `S0-${i}`,
+      name: `商品${i}`,
+      retailPrice: r.int(5, 50) * 100,
+    });
     await made('purchase.record', { lines: [{ productId: p.id, quantity: 50, unitCost: 300 }] });
   }
   for (const owner of [a1.id, a2.id, a3.id, a4.id, null])
-    await made('customer.create', { name: `顾客${owner?.slice(-4) ?? '直营'}`, ownerAgentId: owner });
+    await made('customer.create', {
+      name: `顾客${owner?.slice(-4) ?? '直营'}`,
+      ownerAgentId: owner,
+    });
   void core;
   return [a1.id, a2.id, a3.id, a4.id];
 }
@@ -267,7 +292,9 @@ async function randomOperation(d: SimDevice, r: Rng, report: SimReport): Promise
     case 2:
       await call(d, report, 'customer.update', {
         id: r.pick(customers),
-        ...(r.chance(0.5) ? { name: `改名${n}` } : { ownerAgentId: r.chance(0.7) && agents.length > 0 ? r.pick(agents) : null }),
+        ...(r.chance(0.5)
+          ? { name: `改名${n}` }
+          : { ownerAgentId: r.chance(0.7) && agents.length > 0 ? r.pick(agents) : null }),
       });
       break;
     case 3:
@@ -278,11 +305,16 @@ async function randomOperation(d: SimDevice, r: Rng, report: SimReport): Promise
       });
       break;
     case 4:
-      await call(d, report, 'product.update', { id: r.pick(products), retailPrice: r.int(5, 80) * 100 });
+      await call(d, report, 'product.update', {
+        id: r.pick(products),
+        retailPrice: r.int(5, 80) * 100,
+      });
       break;
     case 5:
       await call(d, report, 'purchase.record', {
-        lines: [{ productId: r.pick(products), quantity: r.int(1, 30), unitCost: r.int(1, 40) * 100 }],
+        lines: [
+          { productId: r.pick(products), quantity: r.int(1, 30), unitCost: r.int(1, 40) * 100 },
+        ],
       });
       break;
     case 6:
@@ -366,7 +398,10 @@ async function checkWorld(server: SimServer, ws: string, devices: SimDevice[], r
     const sqlite = d.device.store.sqlite;
     const label = `${d.device.name} (seed ${report.seed}, ${report.kind})`;
     // Nothing left to send, and the device equals the server's view of its scope.
-    expect(sqlite.prepare('SELECT count(*) FROM sync_outbox').pluck().get(), `${label}: outbox`).toBe(0);
+    expect(
+      sqlite.prepare('SELECT count(*) FROM sync_outbox').pluck().get(),
+      `${label}: outbox`,
+    ).toBe(0);
     const diff = diffRows(d.device.rows(), await serverView(server.db, ws, d.agentId));
     expect(diff, `${label}: device differs from the server`).toEqual([]);
     // Every mutation made is on the server once, applied or rejected; rejections are in the log.
@@ -394,12 +429,16 @@ async function checkWorld(server: SimServer, ws: string, devices: SimDevice[], r
   const view = await serverView(server.db, ws, null);
   const moves = [...view.get('stock_movements')!.values()];
   for (const p of view.get('products')!.values()) {
-    const sum = moves.filter((m) => m.product_id === p.id).reduce((s, m) => s + Number(m.quantity), 0);
+    const sum = moves
+      .filter((m) => m.product_id === p.id)
+      .reduce((s, m) => s + Number(m.quantity), 0);
     expect(p.on_hand, `product ${String(p.id)} on hand`).toBe(sum);
   }
   const lines = view.get('order_lines')!;
   const orders = view.get('orders')!;
-  const accruals = [...view.get('commission_entries')!.values()].filter((e) => e.kind === 'accrual');
+  const accruals = [...view.get('commission_entries')!.values()].filter(
+    (e) => e.kind === 'accrual',
+  );
   for (const e of accruals) {
     const line = lines.get(String(e.order_line_id))!;
     expect(e.base_amount).toBe(line.net_amount);

@@ -2,6 +2,7 @@
 // status, the commission ledger (paged), customers, groups, downline, settlements and moves.
 import { useState } from 'react';
 import {
+  Alert,
   Button,
   Card,
   Col,
@@ -254,6 +255,9 @@ function Ledger({ agentId }: { agentId: string }) {
   const more = (entries.data?.length ?? 0) > PAGE;
   return (
     <div data-testid="ledger">
+      {entries.error && (
+        <Alert type="error" showIcon title={entries.error.message} style={{ marginBottom: 8 }} />
+      )}
       <Space style={{ marginBottom: 8 }}>
         <Select
           allowClear

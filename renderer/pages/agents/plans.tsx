@@ -59,6 +59,7 @@ function PlanList() {
         size="small"
         rowKey="id"
         data-testid="plan-list"
+        scroll={{ x: 'max-content' }}
         loading={plans.loading}
         dataSource={[...(plans.data ?? [])].reverse()}
         pagination={false}
@@ -188,7 +189,8 @@ function PlanEditor() {
       const issues = e instanceof ApiError ? e.issues : [];
       const depth = issues.some((i) => i.path === 'rates');
       setRefusal({
-        message: [rest ?? '', ...issues.map((i) => `${i.path}: ${i.message}`)]
+        // Issues shown on a field are not repeated, except the depth refusal's rule.
+        message: [rest ?? '', ...(depth ? issues.filter((i) => i.path === 'rates') : []).map((i) => i.message)]
           .filter(Boolean)
           .filter((m, i, all) => all.indexOf(m) === i)
           .join('\n'),

@@ -158,8 +158,8 @@ export default function DashboardPage(_props: PageProps) {
   }, [commissions.data, t, money]);
   const bars = (rows: { key: string; label: string; revenue: number }[] | undefined) =>
     (rows ?? []).map((r) => ({ name: rowLabel(tc, r), revenue: money.major(r.revenue) }));
-  const topProducts = useMemo(() => bars(d?.topProducts), [d, tc, money]); // eslint-disable-line react-hooks/exhaustive-deps
-  const topGroups = useMemo(() => bars(d?.topGroups), [d, tc, money]); // eslint-disable-line react-hooks/exhaustive-deps
+  const topProducts = useMemo(() => bars(d?.topProducts), [d, tc, money]);
+  const topGroups = useMemo(() => bars(d?.topGroups), [d, tc, money]);
 
   const tip = (v: unknown) => money.text(Math.round(Number(v) * 10 ** money.currency.decimals));
   const axis = (v: number) =>

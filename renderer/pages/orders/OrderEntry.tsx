@@ -83,9 +83,6 @@ export function OrderEntry({
   const submit = async () => {
     if (saving.current) return;
     const v = form.getFieldsValue(true) as Values;
-    form.setFields(
-      Object.keys(v).map((name) => ({ name, errors: [] })),
-    );
     try {
       const lines = v.lines.map((l, i) => ({
         productId: l.productId ?? '',

@@ -99,7 +99,7 @@ function DataCard({ info }: { info: BrowserAppInfo | null }) {
   const backup = async () => {
     try {
       const stamp = new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '');
-      const file = await chooseExportTarget(`qundesk-backup-${stamp}`, 'sqlite' as never);
+      const file = await chooseExportTarget(`qundesk-backup-${stamp}`, 'sqlite');
       if (!file) return;
       const result = await longTask.run({
         title: t('backingUp'),

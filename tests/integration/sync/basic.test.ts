@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Device, diffRows, serverView, startServer, type SimServer } from '../../sim/harness';
 import { systemClock } from '../../../core/api/context';
+import type { SyncDb } from '../../../server/sync/schema';
 
 describe('sync (sqlite server)', () => {
   let server: SimServer;
@@ -22,7 +23,9 @@ describe('sync (sqlite server)', () => {
     await a.core.invoke('workspace.init', { name: '小店' });
     const c = await a.core.invoke('customer.create', { name: '张三', phone: '13800138000' });
     const p = await a.core.invoke('product.create', { sku: 'A1', name: '脐橙', retailPrice: 1000 });
-    await a.core.invoke('purchase.record', { lines: [{ productId: p.id, quantity: 10, unitCost: 600 }] });
+    await a.core.invoke('purchase.record', {
+      lines: [{ productId: p.id, quantity: 10, unitCost: 600 }],
+    });
     const o = await a.core.invoke('order.create', {
       customerId: c.id,
       lines: [{ productId: p.id, quantity: 2 }],
@@ -56,5 +59,70 @@ describe('sync (sqlite server)', () => {
     expect(diffRows(b.rows(), a.rows())).toEqual([]);
     const got = await b.core.invoke('customer.get', { id: c.id });
     expect(got).toMatchObject({ name: '张三丰', notes: 'from b' });
+  });
+});
+
+describe('last writer wins per field, by clock', () => {
+  let server: SimServer;
+  const devices: Device[] = [];
+  const world = { now: Date.parse('2026-03-10T02:00:00Z') };
+  const clock = (skewMs: number) => ({ now: () => new Date(world.now + skewMs) });
+  beforeAll(async () => {
+    server = await startServer('sqlite', () => new Date(world.now));
+  });
+  afterAll(async () => {
+    for (const d of devices) await d.dispose();
+    await server.close();
+  });
+
+  it('a later edit wins even when it arrives first; a clock from the future is clamped', async () => {
+    const a = new Device({ name: 'a', clock: clock(0) });
+    const b = new Device({ name: 'b', clock: clock(0) });
+    const future = new Device({ name: 'future', clock: clock(2 * 24 * 3600_000) });
+    devices.push(a, b, future);
+    await a.core.invoke('workspace.init', { name: '小店' });
+    const c = await a.core.invoke('customer.create', { name: '原名' });
+    const s = await a.client.signUp({
+      serverUrl: server.url,
+      email: 'lww@example.com',
+      password: 'correct horse battery',
+      workspaceName: '小店',
+      deviceName: 'a',
+    });
+    await a.client.syncOnce();
+    for (const d of [b, future]) {
+      await d.client.signIn({
+        serverUrl: server.url,
+        email: 'lww@example.com',
+        password: 'correct horse battery',
+        deviceName: d.name,
+      });
+      d.refreshCore();
+      await d.client.syncOnce();
+    }
+    // Offline: a edits first, b later; b's edit reaches the server first.
+    await a.core.invoke('customer.update', { id: c.id, name: '甲改的', notes: '甲的备注' });
+    world.now += 60_000;
+    await b.core.invoke('customer.update', { id: c.id, name: '乙改的' });
+    await b.client.syncOnce();
+    await a.client.syncOnce();
+    await b.client.syncOnce();
+    const view = await serverView(server.db, s.workspace.id, null);
+    expect(view.get('customers')!.get(c.id)).toMatchObject({ name: '乙改的', notes: '甲的备注' });
+    expect(diffRows(a.rows(), b.rows())).toEqual([]);
+    const conflicts = await (server.db.db as unknown as SyncDb)
+      .selectFrom('sync_conflicts')
+      .selectAll()
+      .execute();
+    expect(conflicts).toMatchObject([{ field: 'name', lost_value: JSON.stringify('甲改的') }]);
+
+    // Two days ahead: its edit is clamped to a few minutes ahead, so a later real edit wins.
+    await future.core.invoke('customer.update', { id: c.id, name: '未来改的' });
+    await future.client.syncOnce();
+    world.now += 3600_000;
+    await b.core.invoke('customer.update', { id: c.id, name: '一小时后改的' });
+    await b.client.syncOnce();
+    const after = await serverView(server.db, s.workspace.id, null);
+    expect(after.get('customers')!.get(c.id)).toMatchObject({ name: '一小时后改的' });
   });
 });

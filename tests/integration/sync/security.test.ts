@@ -36,9 +36,24 @@ for (const kind of ['sqlite', 'postgres'] as StoreKind[]) {
     async function serverState() {
       const db = server.db.db as unknown as SyncDb;
       return {
-        rows: await db.selectFrom('sync_rows').selectAll().where('workspace_id', '=', ws).orderBy('tbl').orderBy('pk').execute(),
-        counter: await db.selectFrom('sync_counters').selectAll().where('workspace_id', '=', ws).execute(),
-        devices: await db.selectFrom('sync_devices').selectAll().where('workspace_id', '=', ws).orderBy('device_id').execute(),
+        rows: await db
+          .selectFrom('sync_rows')
+          .selectAll()
+          .where('workspace_id', '=', ws)
+          .orderBy('tbl')
+          .orderBy('pk')
+          .execute(),
+        counter: await db
+          .selectFrom('sync_counters')
+          .selectAll()
+          .where('workspace_id', '=', ws)
+          .execute(),
+        devices: await db
+          .selectFrom('sync_devices')
+          .selectAll()
+          .where('workspace_id', '=', ws)
+          .orderBy('device_id')
+          .execute(),
       };
     }
 
@@ -47,20 +62,37 @@ for (const kind of ['sqlite', 'postgres'] as StoreKind[]) {
       owner = new Device({ name: 'owner', clock: systemClock });
       const core = owner.core;
       await core.invoke('workspace.init', { name: '小店' });
-      await core.invoke('plan.create', { name: '标准', effectiveFrom: '2026-01-01', base: 'net', rates: [1000, 300] });
+      await core.invoke('plan.create', {
+        name: '标准',
+        effectiveFrom: '2026-01-01',
+        base: 'net',
+        rates: [1000, 300],
+      });
       ids.a1 = (await core.invoke('agent.create', { name: '甲', tier: 'general' })).id;
-      ids.a2 = (await core.invoke('agent.create', { name: '乙', tier: 'level1', uplineId: ids.a1 })).id;
+      ids.a2 = (
+        await core.invoke('agent.create', { name: '乙', tier: 'level1', uplineId: ids.a1 })
+      ).id;
       ids.b = (await core.invoke('agent.create', { name: '丙', tier: 'general' })).id;
       const p = await core.invoke('product.create', { sku: 'P1', name: '脐橙', retailPrice: 1000 });
       ids.product = p.id;
-      await core.invoke('purchase.record', { lines: [{ productId: p.id, quantity: 100, unitCost: 500 }] });
-      ids.custA2 = (await core.invoke('customer.create', { name: '乙的客户', ownerAgentId: ids.a2 })).id;
-      ids.custB = (await core.invoke('customer.create', { name: '丙的客户', ownerAgentId: ids.b })).id;
+      await core.invoke('purchase.record', {
+        lines: [{ productId: p.id, quantity: 100, unitCost: 500 }],
+      });
+      ids.custA2 = (
+        await core.invoke('customer.create', { name: '乙的客户', ownerAgentId: ids.a2 })
+      ).id;
+      ids.custB = (
+        await core.invoke('customer.create', { name: '丙的客户', ownerAgentId: ids.b })
+      ).id;
       for (const [cust, agent, key] of [
         [ids.custA2, ids.a2, 'orderA2'],
         [ids.custB, ids.b, 'orderB'],
       ] as const) {
-        const o = await core.invoke('order.create', { customerId: cust, agentId: agent, lines: [{ productId: p.id, quantity: 2 }] });
+        const o = await core.invoke('order.create', {
+          customerId: cust,
+          agentId: agent,
+          lines: [{ productId: p.id, quantity: 2 }],
+        });
         await core.invoke('order.markPaid', { orderId: o.id });
         ids[key] = o.id;
       }
@@ -110,35 +142,61 @@ for (const kind of ['sqlite', 'postgres'] as StoreKind[]) {
       expect(entries.length).toBeGreaterThan(0);
       expect(entries.every((e) => e.agent_id === ids.a1 || e.agent_id === ids.a2)).toBe(true);
       const view = await serverView(server.db, ws, ids.a1!);
-      for (const [tbl, rows] of held) expect([...rows.keys()].sort(), tbl).toEqual([...view.get(tbl)!.keys()].sort());
+      for (const [tbl, rows] of held)
+        expect([...rows.keys()].sort(), tbl).toEqual([...view.get(tbl)!.keys()].sort());
     });
 
     it("an agent's raw pull carries no row outside its subtree", async () => {
       for (const since of [0, 1]) {
-        const res = await post<PullResponse>('/v1/sync/pull', { schemaVersion: LATEST_VERSION, since, limit: 2000 });
+        const res = await post<PullResponse>('/v1/sync/pull', {
+          schemaVersion: LATEST_VERSION,
+          since,
+          limit: 2000,
+        });
         expect(res.status).toBe(200);
         const text = JSON.stringify(res.body.rows.filter((r) => r.d !== null));
-        for (const secret of [ids.b, ids.custB, ids.orderB, '丙的客户']) expect(text).not.toContain(secret);
-        expect(res.body.rows.some((r) => r.d !== null && ['expenses', 'stock_movements'].includes(r.t))).toBe(false);
+        for (const secret of [ids.b, ids.custB, ids.orderB, '丙的客户'])
+          expect(text).not.toContain(secret);
+        expect(
+          res.body.rows.some((r) => r.d !== null && ['expenses', 'stock_movements'].includes(r.t)),
+        ).toBe(false);
       }
     });
 
     it('an agent cannot change plans, money or rows outside its subtree: rejected, nothing changes', async () => {
       const before = await serverState();
-      const lastSeq = (await post<PullResponse>('/v1/sync/pull', { schemaVersion: LATEST_VERSION, since: 0, limit: 1 })).body.lastAppliedSeq;
+      const lastSeq = (
+        await post<PullResponse>('/v1/sync/pull', {
+          schemaVersion: LATEST_VERSION,
+          since: 0,
+          limit: 1,
+        })
+      ).body.lastAppliedSeq;
       const attempts = [
-        ['plan.create', { name: '我的计划', effectiveFrom: '2026-01-01', base: 'net', rates: [10000] }],
+        [
+          'plan.create',
+          { name: '我的计划', effectiveFrom: '2026-01-01', base: 'net', rates: [10000] },
+        ],
         ['order.markPaid', { orderId: ids.orderB }],
         ['order.recordPayment', { orderId: ids.orderB, amount: 100, method: 'cash' }],
         ['refund.full', { orderId: ids.orderA2, restock: false }],
-        ['settlement.generate', { agentId: ids.a1, periodFrom: '2026-01-01', periodTo: '2026-12-31' }],
+        [
+          'settlement.generate',
+          { agentId: ids.a1, periodFrom: '2026-01-01', periodTo: '2026-12-31' },
+        ],
         ['customer.update', { id: ids.custB, name: '改' }],
         ['agent.move', { id: ids.b, uplineId: ids.a1 }],
         ['no.such.method', {}],
       ] as const;
       const res = await post<PushResponse>('/v1/sync/push', {
         schemaVersion: LATEST_VERSION,
-        mutations: attempts.map(([name, args], i) => ({ seq: lastSeq + i + 1, name, args, hlc: HLC, tz: 480 })),
+        mutations: attempts.map(([name, args], i) => ({
+          seq: lastSeq + i + 1,
+          name,
+          args,
+          hlc: HLC,
+          tz: 480,
+        })),
       });
       expect(res.status).toBe(200);
       expect(res.body.results.map((r) => r.status)).toEqual(attempts.map(() => 'rejected'));
@@ -153,16 +211,36 @@ for (const kind of ['sqlite', 'postgres'] as StoreKind[]) {
       const before = await serverState();
       const bad = [
         await post('/v1/sync/push', null, agentToken, '{"schemaVersion": 5, "mutations": ['),
-        await post('/v1/sync/push', { schemaVersion: LATEST_VERSION, mutations: [{ seq: 1, name: 'x' }] }),
-        await post('/v1/sync/push', { schemaVersion: LATEST_VERSION, mutations: [{ seq: 1, name: 'customer.create', args: {}, hlc: 'now', tz: 0 }] }),
-        await post('/v1/sync/push', { schemaVersion: LATEST_VERSION, mutations: [] }),
         await post('/v1/sync/push', {
           schemaVersion: LATEST_VERSION,
-          mutations: Array.from({ length: 201 }, (_, i) => ({ seq: i + 1, name: 'customer.create', args: {}, hlc: HLC, tz: 0 })),
+          mutations: [{ seq: 1, name: 'x' }],
         }),
         await post('/v1/sync/push', {
           schemaVersion: LATEST_VERSION,
-          mutations: [{ seq: 1, name: 'customer.create', args: { name: 'x'.repeat(3 * 1024 * 1024) }, hlc: HLC, tz: 0 }],
+          mutations: [{ seq: 1, name: 'customer.create', args: {}, hlc: 'now', tz: 0 }],
+        }),
+        await post('/v1/sync/push', { schemaVersion: LATEST_VERSION, mutations: [] }),
+        await post('/v1/sync/push', {
+          schemaVersion: LATEST_VERSION,
+          mutations: Array.from({ length: 201 }, (_, i) => ({
+            seq: i + 1,
+            name: 'customer.create',
+            args: {},
+            hlc: HLC,
+            tz: 0,
+          })),
+        }),
+        await post('/v1/sync/push', {
+          schemaVersion: LATEST_VERSION,
+          mutations: [
+            {
+              seq: 1,
+              name: 'customer.create',
+              args: { name: 'x'.repeat(3 * 1024 * 1024) },
+              hlc: HLC,
+              tz: 0,
+            },
+          ],
         }),
         await post('/v1/sync/push', {
           schemaVersion: LATEST_VERSION,
@@ -173,13 +251,23 @@ for (const kind of ['sqlite', 'postgres'] as StoreKind[]) {
         }),
       ];
       expect(bad.map((r) => r.status)).toEqual([400, 400, 400, 400, 400, 413, 400]);
-      const tampered = await post('/v1/sync/pull', { schemaVersion: LATEST_VERSION, since: 0 }, `${agentToken.slice(0, -4)}AAAA`);
+      const tampered = await post(
+        '/v1/sync/pull',
+        { schemaVersion: LATEST_VERSION, since: 0 },
+        `${agentToken.slice(0, -4)}AAAA`,
+      );
       expect(tampered.status).toBe(401);
       expect(await serverState()).toEqual(before);
     });
 
     it('a push with a gap stops at the gap', async () => {
-      const last = (await post<PullResponse>('/v1/sync/pull', { schemaVersion: LATEST_VERSION, since: 0, limit: 1 })).body.lastAppliedSeq;
+      const last = (
+        await post<PullResponse>('/v1/sync/pull', {
+          schemaVersion: LATEST_VERSION,
+          since: 0,
+          limit: 1,
+        })
+      ).body.lastAppliedSeq;
       const res = await post<PushResponse>('/v1/sync/push', {
         schemaVersion: LATEST_VERSION,
         mutations: [{ seq: last + 5, name: 'plan.create', args: {}, hlc: HLC, tz: 0 }],
@@ -203,7 +291,9 @@ for (const kind of ['sqlite', 'postgres'] as StoreKind[]) {
       await owner.client.syncOnce();
       expect(owner.store.sqlite.prepare('SELECT count(*) FROM sync_outbox').pluck().get()).toBe(0);
       const view = await serverView(server.db, ws, null);
-      expect([...view.get('customers')!.values()].some((c) => c.name === '更新前的客户')).toBe(true);
+      expect([...view.get('customers')!.values()].some((c) => c.name === '更新前的客户')).toBe(
+        true,
+      );
     });
   });
 }

@@ -21,7 +21,7 @@ describe('electron.vite.config.ts', () => {
 
   // Expected to fail until the preload config emits CommonJS (see the issue 4 report):
   // when it does, remove `.fails`.
-  it.fails('emits the preload as CommonJS', () => {
+  it('emits the preload as CommonJS', () => {
     const b = c.preload.build;
     const cjs = b.lib?.formats?.includes('cjs') || b.rolldownOptions?.output?.format === 'cjs';
     expect(cjs).toBe(true);

@@ -1,6 +1,7 @@
 // Backup and restore of the store file, through main's HostProcess and the real core host
 // (in-process fakes of the utility process), on real SQLite files in a temp folder.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,6 +66,15 @@ describe('backup and restore', () => {
     await expect(restoreStore(host, storeFile, junk)).rejects.toThrow();
     expect(await businessName()).toBe('Before');
     expect(existsSync(`${storeFile}.restore`)).toBe(false);
+  });
+
+  it('refuses an SQLite file that is not a QunDesk store', async () => {
+    const other = join(dir, 'other-app.sqlite');
+    const db = new Database(other);
+    db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)');
+    db.close();
+    await expect(restoreStore(host, storeFile, other)).rejects.toThrow(/not a QunDesk store/);
+    expect(await businessName()).toBe('Before');
   });
 
   it('puts the previous store back when the restored one cannot be reopened', async () => {
