@@ -76,23 +76,38 @@ export async function commissionStatusSums(
       ? sql`${sql.ref(column)} IN (SELECT descendant FROM agent_closure WHERE ancestor = ${q.teamOf})`
       : sql`1`;
   // payable <=> completed day + window <= asOf <=> completed day <= asOf - window (whole days).
-  const cutoff = sql`date(${q.asOf}, ${String(-windowDays)} || ' days')`;
+  const { cutoff } = (
+    await sql<{
+      cutoff: string | null;
+    }>`SELECT date(${q.asOf}, ${String(-windowDays)} || ' days') AS cutoff`.execute(db)
+  ).rows[0]!;
   const agent = q.agentId;
+  // One row per agent: totals and payable parts per level, summed in the rollup's key order
+  // (no sort), then the agent's name.
+  const byLevel = (level: number) => sql.raw(`(d.level = ${level})`);
+  const payableDay = sql`d.completed_on <> '' AND d.completed_on <= ${cutoff}`;
   const rolled = await sql<{
     agent_id: string;
     name: string;
-    level: number;
-    status: EntryStatus;
-    amount: number;
+    t0: number;
+    t1: number;
+    t2: number;
+    p0: number;
+    p1: number;
+    p2: number;
   }>`
-    SELECT d.agent_id, a.name, d.level,
-           CASE WHEN d.completed_on <> '' AND d.completed_on <= ${cutoff}
-                THEN 'payable' ELSE 'pending' END AS status,
-           sum(d.amount) AS amount
-      FROM commission_daily d JOIN agents a ON a.id = d.agent_id
-     WHERE ${agent === undefined ? only('d.agent_id') : sql`d.agent_id = ${agent}`}
-       AND d.accrued_on >= ${q.from} AND d.accrued_on <= ${q.to}
-     GROUP BY d.agent_id, d.level, 4`.execute(db);
+    SELECT x.*, a.name FROM (
+      SELECT d.agent_id,
+             sum(d.amount * ${byLevel(0)}) AS t0, sum(d.amount * ${byLevel(1)}) AS t1,
+             sum(d.amount * ${byLevel(2)}) AS t2,
+             sum(CASE WHEN ${payableDay} THEN d.amount * ${byLevel(0)} ELSE 0 END) AS p0,
+             sum(CASE WHEN ${payableDay} THEN d.amount * ${byLevel(1)} ELSE 0 END) AS p1,
+             sum(CASE WHEN ${payableDay} THEN d.amount * ${byLevel(2)} ELSE 0 END) AS p2
+        FROM commission_daily d
+       WHERE ${agent === undefined ? only('d.agent_id') : sql`d.agent_id = ${agent}`}
+         AND d.accrued_on >= ${q.from} AND d.accrued_on <= ${q.to}
+       GROUP BY d.agent_id
+    ) x JOIN agents a ON a.id = x.agent_id`.execute(db);
   const payableOrder = sql`(o.status = 'completed' AND date(o.completed_at) <= ${cutoff})`;
   // Entries in settlements: from their rollup status to settled (paid) or inDraft.
   const settledFrom =
@@ -143,7 +158,11 @@ export async function commissionStatusSums(
   };
   for (const r of rolled.rows) {
     names.set(r.agent_id, r.name);
-    add(r.agent_id, r.level, r.status, Number(r.amount));
+    const totals = [r.t0, r.t1, r.t2];
+    [r.p0, r.p1, r.p2].forEach((p, level) => {
+      add(r.agent_id, level, 'payable', Number(p));
+      add(r.agent_id, level, 'pending', Number(totals[level]) - Number(p));
+    });
   }
   for (const r of inSettlements.rows) {
     add(r.agent_id, r.level, r.from_status, -Number(r.amount));

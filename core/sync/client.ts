@@ -542,7 +542,7 @@ export class SyncClient {
         ...(s.after === null ? {} : { after: JSON.parse(s.after) as PageToken }),
         limit: this.opts.pullLimit ?? DEFAULT_PULL_LIMIT,
       });
-      await applyPulledPage(this.store, page, this.clock);
+      await applyPulledPage(this.store, page, this.clock, { deferPnl: s.since === 0 });
       if (page.next === null) return;
     }
   }

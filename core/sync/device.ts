@@ -5,6 +5,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../../db/store';
+import { rebuildPnl } from '../../db/pnl';
 import { LATEST_VERSION } from '../../db/migrations';
 import type { Actor, Clock } from '../api/context';
 import type { MutationRecorder } from '../api/dispatcher';
@@ -37,7 +38,8 @@ export type StateKey =
   | 'agent_id'
   | 'refresh_token'
   | 'last_synced_at'
-  | 'update_required';
+  | 'update_required'
+  | 'pnl_stale';
 
 export function getState(sqlite: BetterSqlite3.Database, key: StateKey): string | null {
   const v = sqlite.prepare('SELECT value FROM sync_state WHERE key = ?').pluck().get(key);
@@ -206,6 +208,7 @@ export async function applyPulledPage(
   store: Store,
   page: PullResponse,
   clock: Clock,
+  options: { deferPnl?: boolean } = {},
 ): Promise<void> {
   const { sqlite } = store;
   await store.db.connection().execute(async (conn) => {
@@ -228,7 +231,11 @@ export async function applyPulledPage(
           });
         const changes: RowChange[] = [...restore.values()];
         for (const r of page.rows) changes.push({ tbl: r.t, pk: r.k, row: r.d });
-        applyRowChanges(sqlite, changes, { pnl: true, search: true });
+        // A first sync lays down the whole workspace: the P&L rollup is rebuilt once at the end
+        // rather than kept in step source by source.
+        const deferPnl = options.deferPnl === true || getState(sqlite, 'pnl_stale') !== null;
+        if (deferPnl) setState(sqlite, 'pnl_stale', '1');
+        applyRowChanges(sqlite, changes, { pnl: !deferPnl, search: true });
         sqlite.prepare('DELETE FROM sync_undo').run();
         sqlite.prepare('DELETE FROM sync_outbox WHERE seq <= ?').run(page.lastAppliedSeq + offset);
         if (num(sqlite, 'acked_seq') < page.lastAppliedSeq)
@@ -251,6 +258,10 @@ export async function applyPulledPage(
           }
         }
         if (page.next === null) {
+          if (getState(sqlite, 'pnl_stale') !== null) {
+            rebuildPnl(sqlite);
+            setState(sqlite, 'pnl_stale', null);
+          }
           setState(sqlite, 'cursor', String(page.checkpoint));
           setState(sqlite, 'page_checkpoint', null);
           setState(sqlite, 'page_after', null);

@@ -6,6 +6,15 @@ import { expect as baseExpect, type WebApp } from './fixtures';
 export const expect = baseExpect.configure({ timeout: 45_000 });
 export const SLOW = { timeout: 300_000 };
 
+/**
+ * Opens a page of the app with a full load (not just a hash change), so the page's chunk comes
+ * from the renderer build as it is now.
+ */
+export async function visit(page: Page, app: WebApp, hash: string) {
+  await page.goto('about:blank');
+  await page.goto(app.url + hash);
+}
+
 export const today = () => new Date().toISOString().slice(0, 10);
 
 export interface Seeded {

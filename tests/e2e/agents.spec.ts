@@ -2,7 +2,15 @@
 // on both the agent and its upline in the UI; the plan editor refuses a plan deeper than two
 // upline levels (citing 禁止传销条例 Art. 7); a move that would make a cycle is refused.
 import { test, startedBusiness } from './fixtures';
-import { SLOW, expect, paidCompletedOrder, pick, seedCatalog, seedPlan } from './agents-helpers';
+import {
+  SLOW,
+  expect,
+  visit,
+  paidCompletedOrder,
+  pick,
+  seedCatalog,
+  seedPlan,
+} from './agents-helpers';
 
 test.describe.configure(SLOW);
 
@@ -14,9 +22,12 @@ test('an agent created under an upline earns commission, and so does the upline'
   await app.call('workspace.update', { refundWindowDays: 0 });
   await seedPlan(app);
   const s = await seedCatalog(app);
-  const upline = await app.call<{ id: string }>('agent.create', { name: '王总代', tier: 'general' });
+  const upline = await app.call<{ id: string }>('agent.create', {
+    name: '王总代',
+    tier: 'general',
+  });
 
-  await page.goto(app.url + '#/agents');
+  await visit(page, app, '#/agents');
   const tree = page.getByTestId('agent-tree');
   await tree.getByText('王总代').click();
   await expect(page.getByTestId('agent-summary')).toContainText('王总代');
@@ -42,7 +53,7 @@ test('an agent created under an upline earns commission, and so does the upline'
   // ¥200.00 of sales credited to 李小二: 10% direct = 20.00, 3% to 王总代 = 6.00.
   await paidCompletedOrder(app, s, agentId, 2);
 
-  await page.goto(app.url + '#/agents/' + agentId);
+  await visit(page, app, '#/agents/' + agentId);
   const detail = page.getByTestId('agent-detail');
   await expect(detail.getByTestId('own-sales')).toContainText('200.00');
   await expect(detail.getByTestId('commission-total')).toContainText('20.00');
@@ -67,7 +78,7 @@ test('the plan editor refuses a third upline level and cites the rule; a valid p
   page,
 }) => {
   await startedBusiness(app);
-  await page.goto(app.url + '#/agents');
+  await visit(page, app, '#/agents');
   await page.getByRole('tab', { name: '佣金方案与合规' }).click();
   const editor = page.getByTestId('plan-editor');
   await editor.getByTestId('plan-name').fill('三级方案');
@@ -103,7 +114,7 @@ test('a move by dialog that would make a cycle is refused with the core message'
   await app.call('agent.create', { name: '乙一级', tier: 'level1', uplineId: top.id });
   await app.call('agent.create', { name: '丙总代', tier: 'general' });
 
-  await page.goto(app.url + '#/agents');
+  await visit(page, app, '#/agents');
   const tree = page.getByTestId('agent-tree');
   await tree.getByText('甲总代').click();
   await page.getByTestId('move-agent').click();

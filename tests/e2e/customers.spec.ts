@@ -94,7 +94,10 @@ test('customer detail: consent, personal-data export and erasure after confirmat
   await expect(drawer).toContainText('zhangsan88', SLOW);
   await drawer.getByTestId('customer-consent').click();
   await expect
-    .poll(async () => (await app.call<{ marketingConsent: boolean }>('customer.get', c)).marketingConsent)
+    .poll(
+      async () =>
+        (await app.call<{ marketingConsent: boolean }>('customer.get', c)).marketingConsent,
+    )
     .toBe(true);
   await app.shot(page, 'customers-detail');
 

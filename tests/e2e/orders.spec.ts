@@ -11,8 +11,17 @@ const SLOW = { timeout: 60_000 };
 const KPIS = ['revenue', 'cogs', 'gross-profit', 'net-profit', 'orders'] as const;
 type Kpis = Record<(typeof KPIS)[number], number>;
 
+/**
+ * Opens a page with a full load (not a same-document hash change), so the page's chunk comes
+ * from the renderer build being served now.
+ */
+async function open(page: Page, app: WebApp, hash: string) {
+  await page.goto('about:blank');
+  await page.goto(`${app.url}#/${hash}`);
+}
+
 async function readDashboard(page: Page, app: WebApp): Promise<Kpis> {
-  await page.goto(`${app.url}#/dashboard`);
+  await open(page, app, `dashboard`);
   const out = {} as Kpis;
   for (const k of KPIS) {
     const el = page.getByTestId(`kpi-${k}`);
@@ -43,7 +52,7 @@ test('customer, product with stock, keyboard order paid: dashboard moves by the 
   const before = await readDashboard(page, app);
 
   // A customer, through the customers page.
-  await page.goto(`${app.url}#/customers`);
+  await open(page, app, `customers`);
   await page.getByTestId('customer-new').click();
   await page.getByTestId('customer-name').fill('李四');
   await page.getByTestId('customer-phone').fill('13700002222');
@@ -51,7 +60,7 @@ test('customer, product with stock, keyboard order paid: dashboard moves by the 
   await expect(page.getByTestId('customer-drawer')).toContainText('13700002222', SLOW);
 
   // A product with 10 in stock at 12.00, sold at 25.00.
-  await page.goto(`${app.url}#/products`);
+  await open(page, app, `products`);
   await page.getByTestId('product-new').click();
   await expect(page.getByTestId('product-sku')).toBeFocused(SLOW);
   await page.getByTestId('product-sku').fill('TEA-01');
@@ -66,7 +75,7 @@ test('customer, product with stock, keyboard order paid: dashboard moves by the 
   await app.shot(page, 'products-detail');
 
   // The order, from the keyboard: customer, line (price from the product), shipping, a fee.
-  await page.goto(`${app.url}#/orders`);
+  await open(page, app, `orders`);
   await page.keyboard.press('n');
   await expect(page.getByTestId('order-form')).toBeVisible(SLOW);
   await choose(page, 'order-customer', 'ls', '李四');
@@ -102,7 +111,7 @@ test('customer, product with stock, keyboard order paid: dashboard moves by the 
   expect(after['net-profit'] - before['net-profit']).toBe(3000);
   expect(after.orders - before.orders).toBe(1);
 
-  await page.goto(`${app.url}#/orders`);
+  await open(page, app, `orders`);
   await expect(page.getByTestId('orders-table')).toContainText('李四', SLOW);
   await app.shot(page, 'orders-list');
 });
@@ -113,13 +122,16 @@ test('an order line with quantity 0 shows the field error and saves nothing', as
 }) => {
   await startedBusiness(app);
   await app.call('product.create', { sku: 'A1', name: '苹果', retailPrice: 800 });
-  await page.goto(`${app.url}#/orders/new`);
+  await open(page, app, `orders/new`);
   await expect(page.getByTestId('order-form')).toBeVisible(SLOW);
   await choose(page, 'order-line-product-0', 'A1', '苹果');
   await page.getByTestId('order-line-qty-0').fill('0');
   await page.keyboard.press('Control+s');
   const line = page.getByTestId('order-line-0');
-  await expect(line.locator('.ant-form-item-explain-error')).toContainText('must be more than 0', SLOW);
+  await expect(line.locator('.ant-form-item-explain-error')).toContainText(
+    'must be more than 0',
+    SLOW,
+  );
   await app.shot(page, 'orders-invalid-quantity');
   const list = await app.call<{ total: number }>('order.list', {});
   expect(list.total).toBe(0);
@@ -145,7 +157,7 @@ test('a partial refund with restock puts the goods back and shows on the order',
   });
   await app.call('order.markPaid', { orderId: o.id });
 
-  await page.goto(`${app.url}#/orders/${o.id}`);
+  await open(page, app, `orders/${o.id}`);
   const drawer = page.getByTestId('order-drawer');
   await expect(drawer.getByTestId('order-status')).toHaveText('已付款', SLOW);
   await drawer.getByTestId('order-refund').click();

@@ -1,12 +1,23 @@
 // Settlements: a statement generated and marked paid through the UI; a partial refund after
 // settlement and its clawback carried into the agent's next statement.
 import { test, startedBusiness } from './fixtures';
-import { SLOW, expect, paidCompletedOrder, pick, seedCatalog, seedPlan } from './agents-helpers';
+import {
+  SLOW,
+  expect,
+  visit,
+  paidCompletedOrder,
+  pick,
+  seedCatalog,
+  seedPlan,
+} from './agents-helpers';
 
 test.describe.configure(SLOW);
 
 async function agentPair(app: Parameters<typeof seedPlan>[0]) {
-  const upline = await app.call<{ id: string }>('agent.create', { name: '王总代', tier: 'general' });
+  const upline = await app.call<{ id: string }>('agent.create', {
+    name: '王总代',
+    tier: 'general',
+  });
   const agent = await app.call<{ id: string }>('agent.create', {
     name: '李小二',
     tier: 'level2',
@@ -15,7 +26,10 @@ async function agentPair(app: Parameters<typeof seedPlan>[0]) {
   return { uplineId: upline.id, agentId: agent.id };
 }
 
-test('a settlement is generated, reviewed and marked paid through the UI', async ({ app, page }) => {
+test('a settlement is generated, reviewed and marked paid through the UI', async ({
+  app,
+  page,
+}) => {
   await startedBusiness(app);
   await app.call('workspace.update', { refundWindowDays: 0 });
   await seedPlan(app);
@@ -23,7 +37,7 @@ test('a settlement is generated, reviewed and marked paid through the UI', async
   const { agentId } = await agentPair(app);
   await paidCompletedOrder(app, s, agentId, 3); // ¥300.00 → 30.00 direct, 9.00 to the upline
 
-  await page.goto(app.url + '#/settlements');
+  await visit(page, app, '#/settlements');
   await expect(page.getByTestId('payable')).toContainText('李小二');
   await expect(page.getByTestId('payable')).toContainText('30.00');
   await pick(page, page.getByTestId('generate').locator('.ant-select'), '李小二');
@@ -90,13 +104,13 @@ test('a partial refund after settlement is clawed back in the next statement', a
   // And a new sale of ¥300.00 → 30.00.
   await paidCompletedOrder(app, s, agentId, 3);
 
-  await page.goto(app.url + '#/agents/' + agentId);
+  await visit(page, app, '#/agents/' + agentId);
   const ledger = page.getByTestId('ledger');
   await expect(ledger).toContainText('退款冲回');
   await expect(ledger).toContainText('-10.00');
   await app.shot(page, 'agents-detail-clawback');
 
-  await page.goto(app.url + '#/settlements');
+  await visit(page, app, '#/settlements');
   await pick(page, page.getByTestId('generate').locator('.ant-select'), '李小二');
   await page.getByTestId('generate-save').click();
   const detail = page.getByTestId('settlement-detail');

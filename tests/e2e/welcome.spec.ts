@@ -23,7 +23,9 @@ test('first launch loads the demo business and lands on the dashboard', async ({
   expect(dash.totals.orders).toBeGreaterThan(0);
   await expect(page.getByTestId('kpi-revenue')).toHaveText((dash.totals.revenue / 100).toFixed(2));
   await expect(page.getByTestId('kpi-orders')).toHaveText(String(dash.totals.orders));
-  await expect(page.locator('[data-chart="trend"] svg.recharts-surface[role="application"]')).toBeVisible();
+  await expect(
+    page.locator('[data-chart="trend"] svg.recharts-surface[role="application"]'),
+  ).toBeVisible();
   await app.shot(page, 'dashboard');
 });
 

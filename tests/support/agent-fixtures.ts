@@ -216,8 +216,8 @@ export async function reportMatchesEntries(biz: TestBusiness, asOf: string): Pro
     expected.set(r.agent_id, x);
   }
   const problems: string[] = [];
-  const strip = (r: Record<string, unknown>) => {
-    const { agentId: _a, agentName: _n, ...rest } = r;
+  const strip = (r: object) => {
+    const { agentId: _a, agentName: _n, ...rest } = r as Record<string, unknown>;
     return rest;
   };
   const all = await biz.core.invoke('commission.report', { from, to, asOf });

@@ -51,6 +51,7 @@ export function CommissionsTab({
         loading={report.loading}
         dataSource={data?.rows ?? []}
         scroll={{ x: 1200 }}
+        showSorterTooltip={false}
         pagination={{ defaultPageSize: 50, hideOnSinglePage: true }}
         columns={[
           { title: t('agent'), dataIndex: 'agentName', fixed: 'left', width: 160 },

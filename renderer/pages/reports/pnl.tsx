@@ -67,7 +67,7 @@ export function PnlTab({
         title: t(`breakdown.${by}`),
         key: 'label',
         fixed: 'left' as const,
-        width: 200,
+        width: 160,
         ellipsis: true,
         render: (_: unknown, r: PnlRow) => pnlRowLabel(tc, by, r),
       },
@@ -76,7 +76,7 @@ export function PnlTab({
         dataIndex: k,
         key: k,
         align: 'right' as const,
-        width: 130,
+        width: 112,
         sorter: (a: PnlRow, b: PnlRow) => a[k] - b[k],
         render: (v: number) => (
           <span className={`num${v < 0 ? ' neg' : ''}`}>
@@ -131,7 +131,8 @@ export function PnlTab({
         loading={pnl.loading}
         dataSource={report?.rows ?? []}
         columns={columns}
-        scroll={{ x: 1300 }}
+        scroll={{ x: 1056 }}
+        showSorterTooltip={false}
         pagination={{
           defaultPageSize: 50,
           showSizeChanger: true,
@@ -147,10 +148,12 @@ export function PnlTab({
                 </Table.Summary.Cell>
                 {FIGURE_KEYS.map((k, i) => (
                   <Table.Summary.Cell key={k} index={i + 1} align="right">
-                    <Typography.Text strong data-testid={`pnl-total-${k}`}>
-                      {k === 'orders'
-                        ? report.totals.orders.toLocaleString()
-                        : money.text(report.totals[k])}
+                    <Typography.Text strong>
+                      <span data-testid={`pnl-total-${k}`}>
+                        {k === 'orders'
+                          ? report.totals.orders.toLocaleString()
+                          : money.text(report.totals[k])}
+                      </span>
                     </Typography.Text>
                   </Table.Summary.Cell>
                 ))}

@@ -1,0 +1,458 @@
+// Issue 5's sync benches, on loopback, each with a baseline measured in the same run:
+//
+// 1. Initial sync of a demo workspace (default 100,000 orders) to a new device: the server's
+//    rows are seeded straight into sync_rows from the cached demo store (.bench/, built through
+//    'demo.generate'), in the server's own representation (row JSON, scope computed by the
+//    server's scopeOf, versions in row order), since the demo generator is a local-only method
+//    that records no mutations. Timed: a new device's SyncClient.syncOnce() from sign-in to
+//    quiescence (every page pulled and applied, the P&L rollup rebuilt at the end). Baseline:
+//    raw better-sqlite3 INSERTs of the same rows into an empty store in one transaction.
+//    Target <= 10 s.
+// 2. Pushing 10,000 offline mutations: an owner device (signed in, catalog and agents synced)
+//    records customers, orders and payments through the core while offline, then syncs. Timed:
+//    until the server has acknowledged the last one (and the whole sync, pull back included).
+//    Baseline: raw INSERTs of the rows the push wrote (sync_rows and sync_mutations) into the
+//    server's store in one transaction. Target <= 5 s.
+// 3. N devices syncing at once against PostgreSQL: see server-devices.ts.
+//
+// Environment:
+//   QUNDESK_BENCH_SYNC_SCALE     multiplies the sizes (default 1; 0.1 = 10k orders, 1k mutations)
+//   QUNDESK_BENCH_SYNC_ORDERS    orders in the workspace of measure 1 (default 100000 x scale)
+//   QUNDESK_BENCH_SYNC_MUTATIONS offline mutations of measure 2 (default 10000 x scale)
+//   QUNDESK_BENCH_SYNC_STORES    server stores for measures 1 and 2 (default 'sqlite,postgres')
+//   QUNDESK_BENCH_SYNC_ONLY      'initial', 'push', 'devices' or a comma list (default all)
+//   QUNDESK_BENCH_DEVICES, QUNDESK_BENCH_ROUNDS, QUNDESK_BENCH_CLIENT_PROCESSES (measure 3)
+//   QUNDESK_BENCH_DIR            where demo stores are kept (default .bench)
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openStore } from '../../db/store';
+import { rebuildPnl } from '../../db/pnl';
+import { SYNCED_TABLES, rowKey, type Row } from '../../core/sync/tables';
+import { scopeOf, OWNER } from '../../server/sync/scope';
+import { demoStore, type DemoStoreSpec } from './demo-store';
+import { emitError, log } from './report';
+import { BenchDevice, requestTotals, seedBusiness } from './sync-device';
+import { emitSync, startBenchServer, type BenchServer, type StoreKind } from './sync-server';
+import { measureDevicesAtOnce } from './server-devices';
+
+const EMAIL = 'bench-owner@example.com';
+const PASSWORD = 'bench password 123';
+/** Rows per version when seeding (a mutation touches a handful of rows). */
+const ROWS_PER_VERSION = 8;
+const SYNC_ROW_COLUMNS = [
+  'workspace_id',
+  'tbl',
+  'pk',
+  'data',
+  'version',
+  'scope',
+  'once_shared',
+] as const;
+
+export interface SyncBenchOptions {
+  orders: number;
+  mutations: number;
+  stores: StoreKind[];
+  only: Set<'initial' | 'push' | 'devices'>;
+  devices: number;
+  rounds: number;
+  clientProcesses: number;
+  dir: string;
+}
+
+const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+
+function envNumber(name: string, fallback: number, integer = true): number {
+  const v = process.env[name];
+  const n = v === undefined || v === '' ? fallback : Number(v);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isSafeInteger(n)))
+    throw new Error(`${name} must be a ${integer ? 'whole ' : ''}number above 0`);
+  return n;
+}
+
+/** The options from the environment; the defaults are the issue's sizes. */
+export function syncBenchOptions(): SyncBenchOptions {
+  const scale = envNumber('QUNDESK_BENCH_SYNC_SCALE', 1, false);
+  const stores = (process.env.QUNDESK_BENCH_SYNC_STORES || 'sqlite,postgres')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s): s is StoreKind => s === 'sqlite' || s === 'postgres');
+  const only = new Set(
+    (process.env.QUNDESK_BENCH_SYNC_ONLY || 'initial,push,devices')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s): s is 'initial' | 'push' | 'devices' =>
+        ['initial', 'push', 'devices'].includes(s),
+      ),
+  );
+  return {
+    orders: envNumber('QUNDESK_BENCH_SYNC_ORDERS', Math.max(100, Math.round(100_000 * scale))),
+    mutations: envNumber('QUNDESK_BENCH_SYNC_MUTATIONS', Math.max(10, Math.round(10_000 * scale))),
+    stores,
+    only,
+    devices: envNumber('QUNDESK_BENCH_DEVICES', 50),
+    rounds: envNumber('QUNDESK_BENCH_ROUNDS', 20),
+    clientProcesses: envNumber('QUNDESK_BENCH_CLIENT_PROCESSES', 2),
+    dir: process.env.QUNDESK_BENCH_DIR || join(root, '.bench'),
+  };
+}
+
+interface Session {
+  workspace: { id: string };
+  device: { id: string };
+  accessToken: string;
+}
+
+async function postJson<T>(url: string, body: unknown, token?: string): Promise<T> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${new URL(url).pathname} answered ${res.status}: ${text}`);
+  return JSON.parse(text) as T;
+}
+
+const seconds = (ms: number) => ms / 1000;
+
+// ---- 1. initial sync ---------------------------------------------------------------------------
+
+/** Every synced row of the demo store into sync_rows of `workspaceId`; returns rows per table. */
+async function seedWorkspace(
+  server: BenchServer,
+  demoFile: string,
+  workspaceId: string,
+): Promise<{ rows: number; perTable: Record<string, number>; cursor: number }> {
+  const demo = new Database(demoFile, { readonly: true });
+  const perTable: Record<string, number> = {};
+  let rows = 0;
+  let cursor = 0;
+  try {
+    await server.raw.transaction(async (tx) => {
+      for (const spec of SYNCED_TABLES) {
+        const stmt = demo.prepare(`SELECT ${spec.columns.join(', ')} FROM ${spec.name}`);
+        let batch: unknown[][] = [];
+        let count = 0;
+        for (const row of stmt.iterate() as IterableIterator<Row>) {
+          const scope = scopeOf(demo, spec.name, row);
+          cursor = Math.floor(rows / ROWS_PER_VERSION) + 1;
+          batch.push([
+            workspaceId,
+            spec.name,
+            rowKey(spec, row),
+            JSON.stringify(row),
+            cursor,
+            scope,
+            scope === OWNER ? 0 : 1,
+          ]);
+          rows += 1;
+          count += 1;
+          if (batch.length >= 10_000) {
+            await tx.insert('sync_rows', [...SYNC_ROW_COLUMNS], batch);
+            batch = [];
+          }
+        }
+        if (batch.length > 0) await tx.insert('sync_rows', [...SYNC_ROW_COLUMNS], batch);
+        if (count > 0) perTable[spec.name] = count;
+      }
+      await tx.insert('sync_counters', ['workspace_id', 'cursor'], [[workspaceId, cursor]]);
+    });
+  } finally {
+    demo.close();
+  }
+  return { rows, perTable, cursor };
+}
+
+/**
+ * Raw better-sqlite3 INSERTs of the same rows into a new, empty store (same schema, foreign
+ * keys off as the pull has them), one transaction. Rows are read from the demo store table by
+ * table outside the timed part; only the inserts and the commit are timed.
+ */
+function rawInsertBaseline(demoFile: string): { ms: number; rows: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'qd-bench-sync-raw-'));
+  const demo = new Database(demoFile, { readonly: true });
+  try {
+    const store = openStore(join(dir, 'raw.sqlite'));
+    const sqlite = store.sqlite;
+    sqlite.pragma('foreign_keys = OFF');
+    let ms = 0;
+    let rows = 0;
+    sqlite.exec('BEGIN');
+    for (const spec of SYNCED_TABLES) {
+      const values = demo
+        .prepare(`SELECT ${spec.columns.join(', ')} FROM ${spec.name}`)
+        .raw()
+        .all() as unknown[][];
+      if (values.length === 0) continue;
+      // Tables a new store already holds a row of (settings) take the server's instead.
+      const insert = sqlite.prepare(
+        `INSERT OR REPLACE INTO ${spec.name} (${spec.columns.join(', ')}) VALUES (${spec.columns.map(() => '?').join(', ')})`,
+      );
+      const t0 = performance.now();
+      for (const v of values) insert.run(...v);
+      ms += performance.now() - t0;
+      rows += values.length;
+    }
+    const t0 = performance.now();
+    sqlite.exec('COMMIT');
+    ms += performance.now() - t0;
+    sqlite.close();
+    return { ms, rows };
+  } finally {
+    demo.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function measureInitialSync(
+  kind: StoreKind,
+  orders: number,
+  dir: string,
+): Promise<void> {
+  const measure = `sync.initial.${orders}orders.${kind}`;
+  const target = '<= 10';
+  let server: BenchServer | undefined;
+  let device: BenchDevice | undefined;
+  try {
+    const spec: DemoStoreSpec = {
+      orders,
+      customers: Math.max(1, Math.round(orders / 5)),
+      seed: 1,
+      endDay: '2026-03-15',
+    };
+    const { file } = await demoStore(dir, spec);
+    server = await startBenchServer(kind);
+    const owner = await postJson<Session>(`${server.url}/v1/auth/signup`, {
+      email: EMAIL,
+      password: PASSWORD,
+      workspaceName: 'Bench shop',
+      deviceName: 'owner',
+    });
+    log(`${measure}: seeding the server's rows`);
+    const s0 = performance.now();
+    const seeded = await seedWorkspace(server, file, owner.workspace.id);
+    log(`${measure}: seeded ${seeded.rows} rows in ${Math.round(performance.now() - s0)} ms`);
+
+    device = new BenchDevice('initial');
+    await device.client.signIn({
+      serverUrl: server.url,
+      email: EMAIL,
+      password: PASSWORD,
+      deviceName: 'new device',
+    });
+    device.requests = [];
+    log(`${measure}: syncing a new device`);
+    const t0 = performance.now();
+    await device.client.syncOnce();
+    const ms = performance.now() - t0;
+    const pulls = requestTotals(device.requests, '/v1/sync/pull');
+
+    // Checks: the device holds every row; and (for where the time goes) the P&L rebuild alone.
+    let held = 0;
+    for (const t of Object.keys(seeded.perTable))
+      held += device.store.sqlite.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number;
+    const r0 = performance.now();
+    rebuildPnl(device.store.sqlite);
+    const pnlRebuildMs = performance.now() - r0;
+
+    log(`${measure}: baseline (raw inserts of the same rows)`);
+    const baseline = rawInsertBaseline(file);
+    emitSync({
+      measure,
+      unit: 's',
+      median: seconds(ms),
+      baseline: seconds(baseline.ms),
+      target,
+      n: 1,
+      details: {
+        rows: seeded.rows,
+        rowsOnDevice: held,
+        pages: pulls.count,
+        pullWaitS: seconds(pulls.ms),
+        deviceApplyS: seconds(ms - pulls.ms),
+        pnlRebuildS: seconds(pnlRebuildMs),
+        mbOnTheWire: Math.round(pulls.bytes / 1e5) / 10,
+        rowsPerSecond: Math.round(seeded.rows / seconds(ms)),
+        baselineRowsPerSecond: Math.round(baseline.rows / seconds(baseline.ms)),
+      },
+    });
+  } catch (err) {
+    emitError(measure, 's', target, err);
+  } finally {
+    await device?.dispose();
+    await server?.close();
+  }
+}
+
+// ---- 2. pushing offline mutations --------------------------------------------------------------
+
+/**
+ * `count` mutations recorded offline, in fives: a new customer, an order for them and its
+ * payment, an order for a known customer and its payment (a third of orders by an agent).
+ */
+async function recordOffline(
+  device: BenchDevice,
+  count: number,
+  seed: Awaited<ReturnType<typeof seedBusiness>>,
+): Promise<void> {
+  const core = device.core;
+  let made = 0;
+  let i = 0;
+  const step = async (fn: () => Promise<unknown>) => {
+    if (made >= count) return undefined;
+    made += 1;
+    return fn();
+  };
+  while (made < count) {
+    const agentId = seed.agents[i % seed.agents.length]!;
+    const productId = seed.products[i % seed.products.length]!;
+    const c = (await step(() =>
+      core.invoke('customer.create', { name: `新顾客${i}`, ownerAgentId: agentId }),
+    )) as { id: string } | undefined;
+    for (const customerId of [c?.id, seed.customers[i % seed.customers.length]!]) {
+      if (customerId === undefined) continue;
+      const o = (await step(() =>
+        core.invoke('order.create', {
+          customerId,
+          ...(agentId ? { agentId } : {}),
+          lines: [{ productId, quantity: (i % 3) + 1 }],
+        }),
+      )) as { id: string } | undefined;
+      if (o) await step(() => core.invoke('order.markPaid', { orderId: o.id }));
+    }
+    i += 1;
+    if (i % 400 === 0) log(`recorded ${made}/${count}`);
+  }
+}
+
+export async function measurePush(kind: StoreKind, mutations: number): Promise<void> {
+  const measure = `sync.push.${mutations}mutations.${kind}`;
+  const target = '<= 5';
+  let server: BenchServer | undefined;
+  let device: BenchDevice | undefined;
+  try {
+    server = await startBenchServer(kind);
+    device = new BenchDevice('push');
+    const session = await device.client.signUp({
+      serverUrl: server.url,
+      email: EMAIL,
+      password: PASSWORD,
+      workspaceName: 'Bench shop',
+      deviceName: 'owner',
+    });
+    device.core = device.makeCore();
+    const seed = await seedBusiness(device);
+    await device.client.syncOnce();
+    log(`${measure}: recording ${mutations} mutations offline`);
+    await recordOffline(device, mutations, seed);
+    const ws = session.workspace.id;
+    const before = await server.raw.query<{ cursor: number | string }>(
+      'SELECT cursor FROM sync_counters WHERE workspace_id = $1',
+      [ws],
+    );
+    const cursor0 = Number(before[0]?.cursor ?? 0);
+
+    log(`${measure}: pushing`);
+    device.requests = [];
+    const t0 = performance.now();
+    await device.client.syncOnce();
+    const totalMs = performance.now() - t0;
+    const pushes = requestTotals(device.requests, '/v1/sync/push');
+    const pulls = requestTotals(device.requests, '/v1/sync/pull');
+    const pushMs = pushes.lastEnd - t0;
+
+    const results = await server.raw.query<{ status: string; n: number | string }>(
+      'SELECT status, count(*) AS n FROM sync_mutations WHERE workspace_id = $1 AND device_id = $2 GROUP BY status',
+      [ws, session.device.id],
+    );
+    const status = Object.fromEntries(results.map((r) => [r.status, Number(r.n)]));
+    const pending = device.store.sqlite
+      .prepare('SELECT count(*) FROM sync_outbox')
+      .pluck()
+      .get() as number;
+
+    // Baseline: the rows this push wrote, inserted raw under another workspace, one transaction.
+    const rows = await server.raw.query<Record<string, unknown>>(
+      `SELECT ${SYNC_ROW_COLUMNS.join(', ')} FROM sync_rows WHERE workspace_id = $1 AND version > $2`,
+      [ws, cursor0],
+    );
+    const muts = await server.raw.query<Record<string, unknown>>(
+      'SELECT * FROM sync_mutations WHERE workspace_id = $1 AND device_id = $2 AND cursor > $3',
+      [ws, session.device.id, cursor0],
+    );
+    const mutCols = Object.keys(muts[0] ?? {});
+    const b0 = performance.now();
+    await server.raw.transaction(async (tx) => {
+      await tx.insert(
+        'sync_rows',
+        [...SYNC_ROW_COLUMNS],
+        rows.map((r) => SYNC_ROW_COLUMNS.map((c) => (c === 'workspace_id' ? 'baseline' : r[c]))),
+      );
+      if (mutCols.length > 0)
+        await tx.insert(
+          'sync_mutations',
+          mutCols,
+          muts.map((m) => mutCols.map((c) => (c === 'workspace_id' ? 'baseline' : m[c]))),
+        );
+    });
+    const baselineMs = performance.now() - b0;
+
+    emitSync({
+      measure,
+      unit: 's',
+      median: seconds(pushMs),
+      baseline: seconds(baselineMs),
+      target,
+      n: 1,
+      details: {
+        pushes: pushes.count,
+        pushWaitS: seconds(pushes.ms),
+        applied: status.applied ?? 0,
+        rejected: status.rejected ?? 0,
+        stillPending: pending,
+        rowsWritten: rows.length,
+        mutationsPerSecond: Math.round(mutations / seconds(pushMs)),
+        wholeSyncS: seconds(totalMs),
+        pullBackS: seconds(pulls.ms),
+        pullPages: pulls.count,
+      },
+    });
+  } catch (err) {
+    emitError(measure, 's', target, err);
+  } finally {
+    await device?.dispose();
+    await server?.close();
+  }
+}
+
+// ---- all of it ---------------------------------------------------------------------------------
+
+/** The sync benches in order; each prints its JSON line(s) on stdout, progress on stderr. */
+export async function measureSync(options: SyncBenchOptions = syncBenchOptions()): Promise<void> {
+  for (const kind of options.stores) {
+    if (options.only.has('initial')) {
+      log(`initial sync of ${options.orders} orders (${kind})`);
+      await measureInitialSync(kind, options.orders, options.dir);
+    }
+    if (options.only.has('push')) {
+      log(`pushing ${options.mutations} offline mutations (${kind})`);
+      await measurePush(kind, options.mutations);
+    }
+  }
+  if (options.only.has('devices')) {
+    log(`${options.devices} devices syncing at once (postgres)`);
+    await measureDevicesAtOnce({
+      devices: options.devices,
+      rounds: options.rounds,
+      store: 'postgres',
+      clientProcesses: options.clientProcesses,
+    });
+  }
+}
