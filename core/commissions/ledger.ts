@@ -7,20 +7,7 @@ import { applyRate } from '../money';
 import { nextReversal } from './reversal';
 import { addToPnl } from '../figures/rollup';
 import { prepared } from './prepared';
-import { agentOfCustomer, uplinesOf } from '../agents/agent';
-import { MAX_UPLINE_LEVELS, planInForce, rateFor } from './plans';
-
-/**
- * An agent's own purchase (a wholesale order, or an order whose customer is an agent's own
- * customer record) is not a commissionable sale: not to the agent, not to its uplines.
- */
-async function isWholesale(
-  trx: Tx,
-  order: { is_wholesale: number; customer_id: string | null },
-): Promise<boolean> {
-  if (order.is_wholesale === 1) return true;
-  return order.customer_id !== null && (await agentOfCustomer(trx, order.customer_id)) !== null;
-}
+import { MAX_UPLINE_LEVELS, planInForceNow, rateFor } from './plans';
 
 /** What writeAccruals needs of the order (the row recognisePaid already holds). */
 export interface AccruingOrder {
@@ -30,6 +17,15 @@ export interface AccruingOrder {
   is_wholesale: number;
   paid_on: string | null;
 }
+
+const AGENT_OF_CUSTOMER = 'SELECT id FROM agents WHERE customer_id = ?';
+const ACCRUED_ALREADY =
+  "SELECT id FROM commission_entries WHERE source_id = ? AND kind = 'accrual' LIMIT 1";
+const UPLINES = `SELECT c.ancestor AS agentId, c.depth AS level, a.tier AS tier
+  FROM agent_closure c JOIN agents a ON a.id = c.ancestor
+  WHERE c.descendant = ? AND c.depth <= ? ORDER BY c.depth`;
+const ORDER_LINES = `SELECT id, product_id, category, net_amount, cost FROM order_lines
+  WHERE order_id = ? ORDER BY line_no`;
 
 const INSERT_ACCRUAL = `INSERT INTO commission_entries (id, kind, source_id, order_id,
   order_line_id, refund_id, reverses_id, agent_id, level, credited_agent_id, plan_id, base_amount,
@@ -43,29 +39,34 @@ const INSERT_ACCRUAL = `INSERT INTO commission_entries (id, kind, source_id, ord
  * were written. The inserts go through one prepared statement on the store's connection, in
  * the caller's transaction (the hot path of recording a paid order).
  */
-export async function writeAccruals(trx: Tx, ctx: Ctx, order: AccruingOrder): Promise<number> {
+export async function writeAccruals(_trx: Tx, ctx: Ctx, order: AccruingOrder): Promise<number> {
+  // Prepared statements on the store's connection: the caller's transaction (_trx) is open on it.
+  const db = ctx.sqlite;
   if (order.paid_on === null || order.agent_id === null) return 0;
-  if (await isWholesale(trx, order)) return 0;
-  const already = await trx
-    .selectFrom('commission_entries')
-    .select('id')
-    .where('source_id', '=', order.id)
-    .where('kind', '=', 'accrual')
-    .executeTakeFirst();
-  if (already) return 0;
-  const plan = await planInForce(trx, order.paid_on);
+  if (order.is_wholesale === 1) return 0;
+  // An agent's own purchase (a wholesale order, or an order whose customer is an agent's own
+  // customer record) is not a commissionable sale: not to the agent, not to its uplines.
+  if (order.customer_id !== null && prepared(db, AGENT_OF_CUSTOMER).get(order.customer_id))
+    return 0;
+  if (prepared(db, ACCRUED_ALREADY).get(order.id)) return 0;
+  const plan = planInForceNow(db, order.paid_on);
   if (!plan) return 0;
-  // The credited agent (level 0) and up to two uplines, in the tree as it is now.
-  const who = await uplinesOf(trx, order.agent_id, MAX_UPLINE_LEVELS);
+  // The credited agent (level 0) and up to two uplines, in the tree as it is now (uplinesOf).
+  const who = prepared(db, UPLINES).all(order.agent_id, MAX_UPLINE_LEVELS) as {
+    agentId: string;
+    level: number;
+    tier: string;
+  }[];
   if (who.length === 0) return 0;
-  const lines = await trx
-    .selectFrom('order_lines')
-    .select(['id', 'product_id', 'category', 'net_amount', 'cost'])
-    .where('order_id', '=', order.id)
-    .orderBy('line_no')
-    .execute();
+  const lines = prepared(db, ORDER_LINES).all(order.id) as {
+    id: string;
+    product_id: string;
+    category: string;
+    net_amount: number;
+    cost: number;
+  }[];
   const at = nowIso(ctx);
-  const insert = prepared(ctx.sqlite, INSERT_ACCRUAL);
+  const insert = prepared(db, INSERT_ACCRUAL);
   let written = 0;
   for (const line of lines) {
     const base = plan.base === 'net' ? line.net_amount : Math.max(0, line.net_amount - line.cost);

@@ -4,6 +4,8 @@ import type { Kysely, Selectable } from 'kysely';
 import type { CommissionBase, CommissionPlansTable, Database, RateScope } from '../../db/schema';
 import { newId, nowIso, type Ctx, type Tx } from '../api/context';
 import { invalidState, notFound } from '../api/errors';
+import type BetterSqlite3 from 'better-sqlite3';
+import { prepared } from './prepared';
 
 export type PlanRow = Selectable<CommissionPlansTable>;
 
@@ -113,6 +115,31 @@ export async function listPlans(db: Kysely<Database>): Promise<Plan[]> {
     rows.map((r) => r.id),
   );
   return rows.map((r) => toPlan(r, o.get(r.id)!));
+}
+
+const PLAN_IN_FORCE_SQL = `SELECT * FROM commission_plans
+  WHERE effective_from <= ? AND (effective_to IS NULL OR effective_to > ?)
+  ORDER BY effective_from DESC LIMIT 1`;
+const PLAN_RATES_SQL = `SELECT * FROM commission_plan_rates WHERE plan_id = ?
+  ORDER BY plan_id, scope, scope_key, level`;
+
+/**
+ * planInForce through prepared statements on the store's connection (inside the caller's
+ * transaction): the hot path of a paid order. Same rule and same result as planInForce.
+ */
+export function planInForceNow(sqlite: BetterSqlite3.Database, on: string): Plan | null {
+  const row = prepared(sqlite, PLAN_IN_FORCE_SQL).get(on, on) as PlanRow | undefined;
+  if (!row) return null;
+  const rates = prepared(sqlite, PLAN_RATES_SQL).all(row.id) as {
+    scope: RateScope;
+    scope_key: string;
+    level: number;
+    rate_bp: number;
+  }[];
+  return toPlan(
+    row,
+    rates.map((r) => ({ scope: r.scope, key: r.scope_key, level: r.level, rateBp: r.rate_bp })),
+  );
 }
 
 /** The plan in force on a day (effective_from <= day < effective_to), or null. */

@@ -219,15 +219,18 @@ export function useMoneyFields() {
   const { t } = useTranslation('orders');
   return {
     ...money,
-    /** The field's text as minor units; blank gives `blank`. Throws a field error otherwise. */
+    /**
+     * The field's text as minor units. Blank text gives `blank` ('omit': undefined, so the
+     * core applies its own default). Text that is not an amount marks the field and throws.
+     */
     read(
       form: FormInstance,
       name: (string | number)[] | string,
       text: unknown,
-      blank: number | undefined = 0,
+      blank: number | 'omit' = 0,
     ): number | undefined {
       const s = text == null ? '' : String(text).trim();
-      if (s === '') return blank;
+      if (s === '') return blank === 'omit' ? undefined : blank;
       const v = money.parse(s);
       if (v === null) {
         form.setFields([{ name, errors: [t('notAmount')] }]);

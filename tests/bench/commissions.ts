@@ -146,7 +146,8 @@ function rawPaidOrder(
 
 /**
  * The agent with the largest team: its commission report for the 24 months (by level and
- * status), through the core; the baseline is the same sums by level and status by hand.
+ * status), through the core; the baseline is the same sums by level and status by hand, read
+ * the same way (the commission rollup of migration 5, then the settled entries).
  */
 export async function measureTopAgentStatement(
   core: Core,
@@ -172,20 +173,35 @@ export async function measureTopAgentStatement(
       .prepare("SELECT value FROM settings WHERE key = 'workspace.refund_window_days'")
       .pluck()
       .get();
-    const stmt = raw.prepare(`
-      SELECT e.level,
-             CASE WHEN se.entry_id IS NOT NULL AND s.status = 'paid' THEN 'settled'
-                  WHEN se.entry_id IS NOT NULL THEN 'inDraft'
-                  WHEN o.status = 'completed' AND date(o.completed_at, '+' || ? || ' days') <= ? THEN 'payable'
-                  ELSE 'pending' END AS status,
-             sum(e.amount)
-        FROM commission_entries e
-        JOIN orders o ON o.id = e.order_id
-        LEFT JOIN settlement_entries se ON se.entry_id = e.id
-        LEFT JOIN settlements s ON s.id = se.settlement_id
-       WHERE e.agent_id = ? AND e.accrued_on BETWEEN ? AND ?
-       GROUP BY 1, 2`);
-    const viaRaw = await sample(() => stmt.all(window, endDay, top.id, range.from, range.to), n);
+    // By hand, the same design: the agent's rows of the commission rollup (payable when the
+    // order's completion day is window days before asOf), then the entries in its settlements
+    // moved out of their bucket, and the carried clawbacks.
+    const cutoff = raw.prepare("SELECT date(?, '-' || ? || ' days')").pluck();
+    const rolled = raw.prepare(`
+      SELECT level, sum(amount),
+             sum(CASE WHEN completed_on <> '' AND completed_on <= ? THEN amount ELSE 0 END)
+        FROM commission_daily WHERE agent_id = ? AND accrued_on BETWEEN ? AND ? GROUP BY level`);
+    const settled = raw.prepare(`
+      SELECT e.level, s.status, o.status = 'completed' AND date(o.completed_at) <= ?, sum(e.amount)
+        FROM settlements s JOIN settlement_entries se ON se.settlement_id = s.id
+        JOIN commission_entries e ON e.id = se.entry_id
+        LEFT JOIN orders o ON o.id = e.order_id
+       WHERE s.agent_id = ? AND e.accrued_on BETWEEN ? AND ? GROUP BY 1, 2, 3`);
+    const carried = raw.prepare(`
+      SELECT r.level, sum(r.amount)
+        FROM settlements s JOIN settlement_entries se ON se.settlement_id = s.id
+        JOIN commission_entries r ON r.reverses_id = se.entry_id
+        LEFT JOIN orders o ON o.id = r.order_id
+       WHERE s.agent_id = ? AND s.status = 'paid' AND r.accrued_on BETWEEN ? AND ?
+         AND NOT EXISTS (SELECT 1 FROM settlement_entries x WHERE x.entry_id = r.id)
+         AND NOT coalesce(o.status = 'completed' AND date(o.completed_at) <= ?, 0)
+       GROUP BY 1`);
+    const viaRaw = await sample(() => {
+      const day = cutoff.get(endDay, window);
+      rolled.all(day, top.id, range.from, range.to);
+      settled.all(day, top.id, range.from, range.to);
+      carried.all(top.id, range.from, range.to, day);
+    }, n);
     emit({
       measure: `${measure}.team${top.team}`,
       unit: 'ms',

@@ -111,4 +111,3 @@ export async function seedBusiness(device: BenchDevice) {
     customers.push((await core.invoke('customer.create', { name: `老顾客${i}` })).id);
   return { agents: [null, a1.id, a2.id, a3.id], products, customers };
 }
-

@@ -332,6 +332,18 @@ async function recordOffline(
   }
 }
 
+async function statusCounts(
+  server: BenchServer,
+  ws: string,
+  deviceId: string,
+): Promise<Record<string, number>> {
+  const rows = await server.raw.query<{ status: string; n: number | string }>(
+    'SELECT status, count(*) AS n FROM sync_mutations WHERE workspace_id = $1 AND device_id = $2 GROUP BY status',
+    [ws, deviceId],
+  );
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}
+
 export async function measurePush(kind: StoreKind, mutations: number): Promise<void> {
   const measure = `sync.push.${mutations}mutations.${kind}`;
   const target = '<= 5';
@@ -358,6 +370,7 @@ export async function measurePush(kind: StoreKind, mutations: number): Promise<v
       [ws],
     );
     const cursor0 = Number(before[0]?.cursor ?? 0);
+    const statusBefore = await statusCounts(server, ws, session.device.id);
 
     log(`${measure}: pushing`);
     device.requests = [];
@@ -368,11 +381,8 @@ export async function measurePush(kind: StoreKind, mutations: number): Promise<v
     const pulls = requestTotals(device.requests, '/v1/sync/pull');
     const pushMs = pushes.lastEnd - t0;
 
-    const results = await server.raw.query<{ status: string; n: number | string }>(
-      'SELECT status, count(*) AS n FROM sync_mutations WHERE workspace_id = $1 AND device_id = $2 GROUP BY status',
-      [ws, session.device.id],
-    );
-    const status = Object.fromEntries(results.map((r) => [r.status, Number(r.n)]));
+    const status = await statusCounts(server, ws, session.device.id);
+    for (const [k, v] of Object.entries(statusBefore)) status[k] = (status[k] ?? 0) - v;
     const pending = device.store.sqlite
       .prepare('SELECT count(*) FROM sync_outbox')
       .pluck()

@@ -44,7 +44,10 @@ test('an expense is recorded, a bad one refused with field errors, and one rever
   // Reverse the ad: a negative row, the original kept.
   const adRow = page.getByTestId('expense-list').locator('tr', { hasText: '朋友圈广告' });
   await adRow.getByTestId('reverse-expense').click();
-  await page.locator('.ant-popconfirm').getByRole('button', { name: /冲\s?销/ }).click();
+  await page
+    .locator('.ant-popconfirm')
+    .getByRole('button', { name: /冲\s?销/ })
+    .click();
   await expect(page.getByTestId('expense-total')).toContainText('50.00');
   await expect(page.getByTestId('expense-list')).toContainText('-123.46');
   const after = await app.call<{ rows: unknown[]; totalAmount: number }>('expense.list', {});

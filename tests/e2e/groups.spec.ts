@@ -19,8 +19,14 @@ async function choose(page: Page, testId: string, typed: string, pick: string | 
 
 async function seed(app: WebApp) {
   await startedBusiness(app);
-  const zs = await app.call<{ id: string }>('customer.create', { name: '张三', phone: '13900000001' });
-  const ls = await app.call<{ id: string }>('customer.create', { name: '李四', phone: '13900000002' });
+  const zs = await app.call<{ id: string }>('customer.create', {
+    name: '张三',
+    phone: '13900000001',
+  });
+  const ls = await app.call<{ id: string }>('customer.create', {
+    name: '李四',
+    phone: '13900000002',
+  });
   const p = await app.call<{ id: string }>('product.create', {
     sku: 'MG-01',
     name: '海南芒果 5斤',
@@ -107,10 +113,9 @@ test('a group-buy that fails cancels the unpaid order and refunds the paid one',
   await expect(drawer.getByTestId('campaign-orders')).toContainText('已取消');
   await app.shot(page, 'groups-campaign-failed');
 
-  const orders = await app.call<{ rows: { status: string; refundedTotal: number; paidTotal: number }[] }>(
-    'order.list',
-    {},
-  );
+  const orders = await app.call<{
+    rows: { status: string; refundedTotal: number; paidTotal: number }[];
+  }>('order.list', {});
   const paid = orders.rows.find((o) => o.paidTotal > 0)!;
   expect(paid.refundedTotal).toBe(paid.paidTotal);
   expect(orders.rows.some((o) => o.status === 'cancelled')).toBe(true);

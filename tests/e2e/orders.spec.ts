@@ -76,6 +76,7 @@ test('customer, product with stock, keyboard order paid: dashboard moves by the 
 
   // The order, from the keyboard: customer, line (price from the product), shipping, a fee.
   await open(page, app, `orders`);
+  await expect(page.getByTestId('orders-table')).toBeVisible(SLOW);
   await page.keyboard.press('n');
   await expect(page.getByTestId('order-form')).toBeVisible(SLOW);
   await choose(page, 'order-customer', 'ls', '李四');

@@ -153,12 +153,21 @@ test('the printable P&L shows the report totals and prints to a PDF', async ({ a
 
 test('the compliance tab shows the Art. 7 view and its warnings', async ({ app, page }) => {
   await demoBusiness(app);
+  // An entry fee charged to an agent is the first mark of pyramid selling: flagged.
+  const agents = await app.call<{ rows: { id: string }[] }>('agent.list', {});
+  await app.call('income.record', {
+    kind: 'franchise',
+    amount: 99_900,
+    receivedOn: '2026-03-01',
+    agentId: agents.rows[0]!.id,
+  });
   const report = await app.call<{ warnings: { code: string }[]; planDepth: number }>(
     'compliance.report',
     { from: FROM, to: TO },
   );
   await page.goto(`${app.url}#/reports/compliance?from=${FROM}&to=${TO}`);
   await expect(page.getByTestId('compliance')).toContainText('禁止传销条例');
+  expect(report.warnings.map((w) => w.code)).toContain('ENTRY_FEES');
   for (const w of report.warnings) {
     await expect(page.getByTestId(`compliance-warning-${w.code}`)).toBeVisible();
   }

@@ -5,7 +5,7 @@ import { simulate } from './simulate';
 import type { StoreKind } from './harness';
 
 const one = process.env.SIM_SEED;
-const count = Number(process.env.SIM_SEEDS ?? 3);
+const count = Number(process.env.SIM_SEEDS ?? 2);
 const seeds = one !== undefined ? [Number(one)] : Array.from({ length: count }, (_, i) => 1000 + i);
 const stores: StoreKind[] =
   process.env.SIM_STORE === 'sqlite' || process.env.SIM_STORE === 'postgres'

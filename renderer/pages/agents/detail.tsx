@@ -101,7 +101,9 @@ export function AgentDetail({ id }: { id: string }) {
         {!a.deletedAt && (
           <Space style={{ marginTop: 8 }}>
             <Button onClick={() => setEditing(a)}>{t('editAgent')}</Button>
-            <Button onClick={() => setMoving({ id: a.id, name: a.name })}>{t('moveEllipsis')}</Button>
+            <Button onClick={() => setMoving({ id: a.id, name: a.name })}>
+              {t('moveEllipsis')}
+            </Button>
           </Space>
         )}
       </Card>
@@ -176,7 +178,11 @@ export function AgentDetail({ id }: { id: string }) {
               data-testid="by-level"
               dataSource={f?.commissions.byLevel ?? []}
               columns={[
-                { title: t('level'), dataIndex: 'level', render: (l: number) => t(`levelName.${l}`) },
+                {
+                  title: t('level'),
+                  dataIndex: 'level',
+                  render: (l: number) => t(`levelName.${l}`),
+                },
                 {
                   title: t('accrued'),
                   dataIndex: 'accrued',
@@ -223,7 +229,11 @@ export function AgentDetail({ id }: { id: string }) {
             label: t('tab.settlements'),
             children: <AgentSettlements agentId={id} />,
           },
-          { key: 'customers', label: t('tab.customers'), children: <AgentCustomers agentId={id} /> },
+          {
+            key: 'customers',
+            label: t('tab.customers'),
+            children: <AgentCustomers agentId={id} />,
+          },
           { key: 'groups', label: t('tab.groups'), children: <AgentGroups agentId={id} /> },
           { key: 'downline', label: t('tab.downline'), children: <Downline agentId={id} /> },
           { key: 'moves', label: t('tab.moves'), children: <Moves agentId={id} /> },
@@ -309,7 +319,9 @@ function Ledger({ agentId }: { agentId: string }) {
             dataIndex: 'amount',
             align: 'right',
             render: (n: number) => (
-              <Typography.Text type={n < 0 ? 'danger' : undefined}>{money.format(n)}</Typography.Text>
+              <Typography.Text type={n < 0 ? 'danger' : undefined}>
+                {money.format(n)}
+              </Typography.Text>
             ),
           },
           {
@@ -349,7 +361,10 @@ function AgentSettlements({ agentId }: { agentId: string }) {
       loading={list.loading}
       dataSource={list.data ?? []}
       pagination={{ pageSize: 20 }}
-      onRow={(r) => ({ onClick: () => navigate('settlements', r.id), style: { cursor: 'pointer' } })}
+      onRow={(r) => ({
+        onClick: () => navigate('settlements', r.id),
+        style: { cursor: 'pointer' },
+      })}
       columns={[
         {
           title: t('period'),
@@ -366,7 +381,9 @@ function AgentSettlements({ agentId }: { agentId: string }) {
         {
           title: t('col.status'),
           dataIndex: 'status',
-          render: (s: string) => <Tag color={s === 'paid' ? 'green' : 'blue'}>{t(`settlementStatus.${s}`)}</Tag>,
+          render: (s: string) => (
+            <Tag color={s === 'paid' ? 'green' : 'blue'}>{t(`settlementStatus.${s}`)}</Tag>
+          ),
         },
         { title: t('col.paidOn'), dataIndex: 'paidOn', render: (d: string | null) => d ?? '—' },
       ]}
@@ -377,7 +394,11 @@ function AgentSettlements({ agentId }: { agentId: string }) {
 function AgentCustomers({ agentId }: { agentId: string }) {
   const { t } = useTranslation('agents');
   const [page, setPage] = useState(1);
-  const list = useApi('customer.list', { ownerAgentId: agentId, limit: 20, offset: (page - 1) * 20 });
+  const list = useApi('customer.list', {
+    ownerAgentId: agentId,
+    limit: 20,
+    offset: (page - 1) * 20,
+  });
   return (
     <Table
       size="small"

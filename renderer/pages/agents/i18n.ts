@@ -77,7 +77,8 @@ const zh = {
   net: '净额',
   balances: '佣金余额（截至 {{day}}）',
   entryStatus: { pending: '待确认', payable: '可结算', inDraft: '结算中', settled: '已结算' },
-  balancesHint: '订单付款后为"待确认"；订单完成且过了退款期后为"可结算"；计入已付结算单后为"已结算"。',
+  balancesHint:
+    '订单付款后为"待确认"；订单完成且过了退款期后为"可结算"；计入已付结算单后为"已结算"。',
   allStatuses: '全部状态',
   col: {
     accruedOn: '计提日',
@@ -263,14 +264,18 @@ const en: typeof zh = {
   effectiveTo: 'Until (exclusive)',
   openEnded: 'Open-ended',
   base: 'Base',
-  baseName: { net: 'Line net amount (after discounts, before shipping)', margin: 'Line gross margin' },
+  baseName: {
+    net: 'Line net amount (after discounts, before shipping)',
+    margin: 'Line gross margin',
+  },
   overrides: 'Overrides',
   notAPercent: 'Enter a percent, e.g. 5 or 5.5',
   planSaved: 'Plan {{name}} saved',
   newPlan: 'New commission plan',
   depthRuleShort:
     'Under Art. 7 of the Regulations on Prohibition of Pyramid Selling (禁止传销条例), a plan pays a direct rate plus at most two upline levels; there is no reward per recruit and pay comes only from real sales.',
-  effectiveHint: "Replaces the plan in force from this day; paid orders' commissions are not recomputed.",
+  effectiveHint:
+    "Replaces the plan in force from this day; paid orders' commissions are not recomputed.",
   ratesLabel: 'Rates (direct, then each upline level)',
   removeLevel: 'Remove this level',
   addLevel: 'Add an upline level',

@@ -1,7 +1,19 @@
 // Agents: the downline tree (create, move by drag or dialog), an agent's detail page
 // (#/agents/ID), the tiers, and the commission plans beside the compliance view.
 import { useState } from 'react';
-import { Button, Card, Col, Descriptions, Empty, Row, Space, Spin, Tabs, Tag, Typography } from 'antd';
+import {
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Empty,
+  Row,
+  Space,
+  Spin,
+  Tabs,
+  Tag,
+  Typography,
+} from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { PageProps } from '../registry';
 import { navigate } from '../../app/router';

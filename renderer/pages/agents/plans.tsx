@@ -72,13 +72,21 @@ function PlanList() {
               pagination={false}
               dataSource={p.overrides}
               columns={[
-                { title: t('scope'), dataIndex: 'scope', render: (s: string) => t(`scopeName.${s}`) },
+                {
+                  title: t('scope'),
+                  dataIndex: 'scope',
+                  render: (s: string) => t(`scopeName.${s}`),
+                },
                 {
                   title: t('key'),
                   dataIndex: 'key',
                   render: (k: string, o) => (o.scope === 'tier' ? t(`tier.${k}`) : k),
                 },
-                { title: t('level'), dataIndex: 'level', render: (l: number) => t(`levelName.${l}`) },
+                {
+                  title: t('level'),
+                  dataIndex: 'level',
+                  render: (l: number) => t(`levelName.${l}`),
+                },
                 { title: t('rate'), dataIndex: 'rateBp', align: 'right', render: formatRate },
               ]}
             />
@@ -90,8 +98,7 @@ function PlanList() {
             dataIndex: 'name',
             render: (n: string, p) => (
               <span>
-                {n}{' '}
-                {inForce.data?.id === p.id && <Tag color="green">{t('inForce')}</Tag>}
+                {n} {inForce.data?.id === p.id && <Tag color="green">{t('inForce')}</Tag>}
               </span>
             ),
           },
@@ -120,7 +127,12 @@ function PlanList() {
             align: 'right',
             render: (_: unknown, p) => formatRate(p.rates[2]),
           },
-          { title: t('overrides'), key: 'n', align: 'right', render: (_: unknown, p) => p.overrides.length },
+          {
+            title: t('overrides'),
+            key: 'n',
+            align: 'right',
+            render: (_: unknown, p) => p.overrides.length,
+          },
         ]}
       />
     </Card>
@@ -190,7 +202,10 @@ function PlanEditor() {
       const depth = issues.some((i) => i.path === 'rates');
       setRefusal({
         // Issues shown on a field are not repeated, except the depth refusal's rule.
-        message: [rest ?? '', ...(depth ? issues.filter((i) => i.path === 'rates') : []).map((i) => i.message)]
+        message: [
+          rest ?? '',
+          ...(depth ? issues.filter((i) => i.path === 'rates') : []).map((i) => i.message),
+        ]
           .filter(Boolean)
           .filter((m, i, all) => all.indexOf(m) === i)
           .join('\n'),
@@ -281,12 +296,18 @@ function PlanEditor() {
                         value: s,
                         label: t(`scopeName.${s}`),
                       }))}
-                      onChange={() => form.setFieldValue(['overrides', field.name, 'key'], undefined)}
+                      onChange={() =>
+                        form.setFieldValue(['overrides', field.name, 'key'], undefined)
+                      }
                     />
                   </Form.Item>
                   <Form.Item noStyle dependencies={[['overrides', field.name, 'scope']]}>
                     {() => {
-                      const scope = form.getFieldValue(['overrides', field.name, 'scope']) as string;
+                      const scope = form.getFieldValue([
+                        'overrides',
+                        field.name,
+                        'scope',
+                      ]) as string;
                       const options =
                         scope === 'tier'
                           ? TIERS.map((v) => ({ value: v, label: t(`tier.${v}`) }))

@@ -1,7 +1,7 @@
 // The downline as a tree: one agent.tree call (flat, depth-first rows) turned into nested nodes
 // shown by antd's virtual Tree, so ~3,000 agents scroll smoothly. Drag an agent onto another
 // to move it (with its subtree) under it; dropping between rows moves it beside them.
-import { useMemo, useRef, useState, type Key } from 'react';
+import { useEffect, useMemo, useRef, useState, type Key } from 'react';
 import { Button, Empty, Input, Space, Spin, Tag, Tree, Typography } from 'antd';
 import type { TreeDataNode, TreeProps } from 'antd';
 import { PlusOutlined, SearchOutlined } from '@ant-design/icons';
@@ -61,8 +61,21 @@ export function AgentTree({
   const [query, setQuery] = useState('');
   const ref = useRef<{ scrollTo: (o: { key: Key; align?: 'top' | 'auto' }) => void } | null>(null);
 
-  // Top-level agents open by default; the user's choices after that.
-  const expandedKeys = expanded ?? index.nodes.map((n) => n.key);
+  // Top-level agents open at first; the user's choices after that. The selected agent is
+  // always revealed (after a create or a move its new upline opens).
+  const expandedKeys = useMemo(() => expanded ?? index.nodes.map((n) => n.key), [expanded, index]);
+  useEffect(() => {
+    if (!selected || !index.byId.has(selected)) return;
+    const open = new Set(expandedKeys);
+    let changed = false;
+    for (let p = index.parentOf.get(selected); p; p = index.parentOf.get(p)) {
+      if (!open.has(p)) {
+        open.add(p);
+        changed = true;
+      }
+    }
+    if (changed || expanded === null) setExpanded([...open]);
+  }, [selected, index, expandedKeys, expanded]);
 
   const find = (text: string) => {
     setQuery(text);
@@ -84,6 +97,7 @@ export function AgentTree({
     const uplineId = info.dropToGap ? (index.parentOf.get(target) ?? null) : target;
     const row = index.byId.get(dragged);
     if (!row || uplineId === (index.parentOf.get(dragged) ?? null)) return;
+    onSelect(dragged);
     onMove(dragged, row.name, uplineId);
   };
 
@@ -100,7 +114,9 @@ export function AgentTree({
         <Tag color={TIER_COLOR[r.tier]} style={{ marginInlineEnd: 4 }}>
           {t(`tier.${r.tier}`)}
         </Tag>
-        {r.status !== 'active' && <Tag color={STATUS_COLOR[r.status]}>{t(`status.${r.status}`)}</Tag>}
+        {r.status !== 'active' && (
+          <Tag color={STATUS_COLOR[r.status]}>{t(`status.${r.status}`)}</Tag>
+        )}
         {r.teamSize > 0 && (
           <Typography.Text type="secondary" title={t('teamSize')}>
             ({r.teamSize})

@@ -64,10 +64,13 @@ export function CustomerDrawer({ id, onClose }: { id: string; onClose: () => voi
   };
 
   const exportPersonal = () =>
-    act(async () => {
-      const data = await api('customer.exportPersonalData', { id });
-      downloadJson(`customer-${id}.json`, data);
-    }, t('exportPersonalDone', { name: c?.name }));
+    act(
+      async () => {
+        const data = await api('customer.exportPersonalData', { id });
+        downloadJson(`customer-${id}.json`, data);
+      },
+      t('exportPersonalDone', { name: c?.name }),
+    );
 
   const erase = () => {
     let reason = '';

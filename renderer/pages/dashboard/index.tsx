@@ -124,8 +124,12 @@ export default function DashboardPage(_props: PageProps) {
 
   const dash = useApi('figures.dashboard', period);
   const byDay = useApi('figures.pnl', { ...period, by: 'day' }, { enabled: daily });
-  const commissions = useApi('commission.report', period);
   const low = useApi('stock.lowStock', {});
+  const agents = useApi('agent.top', { ...period, limit: 6 });
+  // commission.report reads the whole commission ledger of the period (tens of seconds on a
+  // million orders; the core host runs one query at a time): asked only once the headline
+  // figures are in, so it never holds them up.
+  const commissions = useApi('commission.report', period, { enabled: !!dash.data });
 
   const d = dash.data;
   const trendRows = daily ? byDay.data?.rows : d?.trend;
@@ -166,9 +170,9 @@ export default function DashboardPage(_props: PageProps) {
     Math.abs(v) >= 10_000 ? `${(v / 10_000).toFixed(v % 10_000 === 0 ? 0 : 1)}w` : String(v);
 
   const trendReady = !!(daily ? byDay.data : d);
-  const allReady = !!d && trendReady && !!commissions.data && !!low.data;
+  const allReady = !!d && trendReady && !!low.data && !!agents.data;
   const totals = d?.totals;
-  const error = dash.error ?? byDay.error ?? commissions.error ?? low.error;
+  const error = dash.error ?? byDay.error ?? commissions.error ?? low.error ?? agents.error;
 
   return (
     <div
@@ -196,6 +200,7 @@ export default function DashboardPage(_props: PageProps) {
               byDay.reload();
               commissions.reload();
               low.reload();
+              agents.reload();
             }}
           />
         </div>
@@ -298,7 +303,7 @@ export default function DashboardPage(_props: PageProps) {
           </ChartCard>
         </Col>
 
-        <Col xs={24} xl={12}>
+        <Col xs={24} xl={8}>
           <ChartCard
             id="commissions"
             title={t('commissionsByLevel')}
@@ -311,46 +316,45 @@ export default function DashboardPage(_props: PageProps) {
             }
             ready={!!commissions.data}
           >
-            <Row gutter={12}>
-              <Col span={10}>
-                <ResponsiveContainer width="100%" height={240}>
-                  <BarChart data={levels} margin={{ top: 8, right: 4, bottom: 0, left: 0 }}>
-                    <CartesianGrid strokeDasharray="3 3" vertical={false} />
-                    <XAxis dataKey="name" tick={{ fontSize: 11 }} interval={0} />
-                    <YAxis tickFormatter={axis} tick={{ fontSize: 11 }} width={44} />
-                    <Tooltip formatter={tip} />
-                    <Bar dataKey="value" name={tc('figures.commissions')} isAnimationActive={false}>
-                      {levels.map((l, i) => (
-                        <Cell key={l.name} fill={COLORS[i]} />
-                      ))}
-                    </Bar>
-                  </BarChart>
-                </ResponsiveContainer>
-              </Col>
-              <Col span={14}>
-                <Typography.Text strong>{t('topAgents')}</Typography.Text>
-                <Table
-                  size="small"
-                  pagination={false}
-                  rowKey="agentId"
-                  data-testid="top-agents"
-                  dataSource={(commissions.data?.rows ?? []).slice(0, 6)}
-                  columns={[
-                    { title: t('agent'), dataIndex: 'agentName', ellipsis: true },
-                    {
-                      title: tc('figures.commissions'),
-                      dataIndex: 'total',
-                      align: 'right',
-                      render: (v: number) => <span className="num">{money.text(v)}</span>,
-                    },
-                  ]}
-                  locale={{ emptyText: tc('noData') }}
-                />
-              </Col>
-            </Row>
+            <ResponsiveContainer width="100%" height={240}>
+              <BarChart data={levels} margin={{ top: 8, right: 4, bottom: 0, left: 0 }}>
+                <CartesianGrid strokeDasharray="3 3" vertical={false} />
+                <XAxis dataKey="name" tick={{ fontSize: 11 }} interval={0} />
+                <YAxis tickFormatter={axis} tick={{ fontSize: 11 }} width={44} />
+                <Tooltip formatter={tip} />
+                <Bar dataKey="value" name={tc('figures.commissions')} isAnimationActive={false}>
+                  {levels.map((l, i) => (
+                    <Cell key={l.name} fill={COLORS[i]} />
+                  ))}
+                </Bar>
+              </BarChart>
+            </ResponsiveContainer>
           </ChartCard>
         </Col>
-        <Col xs={24} xl={12}>
+        <Col xs={24} xl={8}>
+          <Card size="small" title={t('topAgents')} style={{ height: '100%' }}>
+            <Table
+              size="small"
+              pagination={false}
+              rowKey="agentId"
+              data-testid="top-agents"
+              loading={!agents.data}
+              dataSource={agents.data?.rows ?? []}
+              columns={[
+                { title: t('agent'), dataIndex: 'name', ellipsis: true },
+                {
+                  title: tc('figures.revenue'),
+                  dataIndex: 'revenue',
+                  align: 'right',
+                  render: (v: number) => <span className="num">{money.text(v)}</span>,
+                },
+                { title: tc('figures.orders'), dataIndex: 'orders', align: 'right', width: 80 },
+              ]}
+              locale={{ emptyText: tc('noData') }}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} xl={8}>
           <ChartCard id="low-stock" title={t('lowStock')} ready={!!low.data}>
             <Table
               size="small"

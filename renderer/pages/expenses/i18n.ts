@@ -77,7 +77,12 @@ const en: typeof zh = {
     packaging: 'Packaging',
     other: 'Other',
   },
-  kind: { franchise: 'Franchise fee', training: 'Training fee', advertising: 'Advertising', other: 'Other' },
+  kind: {
+    franchise: 'Franchise fee',
+    training: 'Training fee',
+    advertising: 'Advertising',
+    other: 'Other',
+  },
   categoryCol: 'Category',
   kindCol: 'Kind',
   date: 'Date',

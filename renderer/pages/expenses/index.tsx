@@ -68,7 +68,10 @@ export default function ExpensesPage({ params }: PageProps) {
               ],
             },
             { label: t('thisYear'), value: [dayjs().startOf('year'), dayjs()] },
-            { label: t('last12Months'), value: [dayjs().subtract(11, 'month').startOf('month'), dayjs()] },
+            {
+              label: t('last12Months'),
+              value: [dayjs().subtract(11, 'month').startOf('month'), dayjs()],
+            },
           ]}
           data-testid="expenses-period"
         />
@@ -96,7 +99,11 @@ function monthsOf(range: Range): { key: string; from: string; to: string }[] {
     const from = m.isBefore(range[0]) ? range[0] : m;
     const end = m.endOf('month');
     const to = end.isAfter(range[1]) ? range[1] : end;
-    out.push({ key: m.format('YYYY-MM'), from: from.format('YYYY-MM-DD'), to: to.format('YYYY-MM-DD') });
+    out.push({
+      key: m.format('YYYY-MM'),
+      from: from.format('YYYY-MM-DD'),
+      to: to.format('YYYY-MM-DD'),
+    });
     m = m.add(1, 'month');
   }
   return out;
@@ -226,7 +233,10 @@ function ExpensesTab({ range }: { range: Range }) {
                 dataIndex: 'amount',
                 align: 'right',
                 render: (n: number, r) => (
-                  <Typography.Text type={n < 0 ? 'danger' : undefined} delete={r.reversedById !== null}>
+                  <Typography.Text
+                    type={n < 0 ? 'danger' : undefined}
+                    delete={r.reversedById !== null}
+                  >
                     {money.format(n)}
                   </Typography.Text>
                 ),
@@ -307,11 +317,22 @@ function RecordExpense({ campaigns }: { campaigns: { id: string; name: string }[
   };
 
   return (
-    <Card size="small" title={t('recordExpense')} style={{ marginBottom: 12 }} data-testid="record-expense">
+    <Card
+      size="small"
+      title={t('recordExpense')}
+      style={{ marginBottom: 12 }}
+      data-testid="record-expense"
+    >
       <Form
         form={form}
         layout="vertical"
-        initialValues={{ category: 'ads', amount: '', spentOn: dayjs(), campaignId: null, note: '' }}
+        initialValues={{
+          category: 'ads',
+          amount: '',
+          spentOn: dayjs(),
+          campaignId: null,
+          note: '',
+        }}
         onFinish={() => void submit()}
       >
         <Form.Item name="category" label={t('categoryCol')}>
@@ -412,7 +433,10 @@ function IncomeTab({ range }: { range: Range }) {
                 dataIndex: 'amount',
                 align: 'right',
                 render: (n: number, r) => (
-                  <Typography.Text type={n < 0 ? 'danger' : undefined} delete={r.reversedById !== null}>
+                  <Typography.Text
+                    type={n < 0 ? 'danger' : undefined}
+                    delete={r.reversedById !== null}
+                  >
                     {money.format(n)}
                   </Typography.Text>
                 ),
@@ -502,7 +526,12 @@ function RecordIncome() {
   };
 
   return (
-    <Card size="small" title={t('recordIncome')} style={{ marginBottom: 12 }} data-testid="record-income">
+    <Card
+      size="small"
+      title={t('recordIncome')}
+      style={{ marginBottom: 12 }}
+      data-testid="record-income"
+    >
       <Form
         form={form}
         layout="vertical"

@@ -75,7 +75,12 @@ function CampaignForm({ open, onClose }: { open: boolean; onClose: (id?: string)
         note: v.note || null,
         products: v.products.map((p, i) => ({
           productId: p.productId ?? '',
-          groupPrice: money.read(form, ['products', i, 'groupPrice'], p.groupPrice, undefined) as number,
+          groupPrice: money.read(
+            form,
+            ['products', i, 'groupPrice'],
+            p.groupPrice,
+            'omit',
+          ) as number,
           perBuyerLimit: p.perBuyerLimit,
           stockCap: p.stockCap,
         })),
@@ -171,7 +176,11 @@ function CampaignForm({ open, onClose }: { open: boolean; onClose: (id?: string)
                     />
                   </Form.Item>
                   <Form.Item name={[f.name, 'perBuyerLimit']} style={{ marginBottom: 8 }}>
-                    <InputNumber placeholder={t('perBuyerLimit')} precision={0} style={{ width: 120 }} />
+                    <InputNumber
+                      placeholder={t('perBuyerLimit')}
+                      precision={0}
+                      style={{ width: 120 }}
+                    />
                   </Form.Item>
                   <Form.Item name={[f.name, 'stockCap']} style={{ marginBottom: 8 }}>
                     <InputNumber placeholder={t('stockCap')} precision={0} style={{ width: 120 }} />
@@ -183,7 +192,9 @@ function CampaignForm({ open, onClose }: { open: boolean; onClose: (id?: string)
                 type="dashed"
                 size="small"
                 icon={<PlusOutlined />}
-                onClick={() => add({ productId: null, groupPrice: '', perBuyerLimit: null, stockCap: null })}
+                onClick={() =>
+                  add({ productId: null, groupPrice: '', perBuyerLimit: null, stockCap: null })
+                }
               >
                 {t('addProduct')}
               </Button>
@@ -275,7 +286,8 @@ function JoinForm({ campaign, onClose }: { campaign: Campaign; onClose: () => vo
 function DecisionAlert({ decision }: { decision: Decision }) {
   const { t } = useTranslation('groups');
   const orderNo = new Map(decision.campaign.orders.map((o) => [o.id, o.orderNo]));
-  const names = (ids: string[]) => (ids.length ? ids.map((id) => orderNo.get(id) ?? id).join(', ') : t('none'));
+  const names = (ids: string[]) =>
+    ids.length ? ids.map((id) => orderNo.get(id) ?? id).join(', ') : t('none');
   return (
     <Alert
       type={decision.outcome === 'succeeded' ? 'success' : 'warning'}
@@ -414,11 +426,31 @@ function CampaignDrawer({ id, onClose }: { id: string; onClose: () => void }) {
             dataSource={c.products}
             columns={[
               { title: t('product'), render: (_, p) => `${p.sku} ${p.name}` },
-              { title: t('groupPrice'), dataIndex: 'groupPrice', align: 'right', render: (v: number) => money.format(v) },
-              { title: t('perBuyerLimit'), dataIndex: 'perBuyerLimit', align: 'right', render: (v: number | null) => v ?? '—' },
-              { title: t('stockCap'), dataIndex: 'stockCap', align: 'right', render: (v: number | null) => v ?? '—' },
+              {
+                title: t('groupPrice'),
+                dataIndex: 'groupPrice',
+                align: 'right',
+                render: (v: number) => money.format(v),
+              },
+              {
+                title: t('perBuyerLimit'),
+                dataIndex: 'perBuyerLimit',
+                align: 'right',
+                render: (v: number | null) => v ?? '—',
+              },
+              {
+                title: t('stockCap'),
+                dataIndex: 'stockCap',
+                align: 'right',
+                render: (v: number | null) => v ?? '—',
+              },
               { title: t('sold'), dataIndex: 'soldQuantity', align: 'right' },
-              { title: t('remainingCap'), dataIndex: 'remainingCap', align: 'right', render: (v: number | null) => v ?? '—' },
+              {
+                title: t('remainingCap'),
+                dataIndex: 'remainingCap',
+                align: 'right',
+                render: (v: number | null) => v ?? '—',
+              },
             ]}
           />
           <h4 style={{ marginTop: 16 }}>{t('participants')}</h4>
@@ -440,7 +472,10 @@ function CampaignDrawer({ id, onClose }: { id: string; onClose: () => void }) {
             pagination={false}
             dataSource={c.orders}
             data-testid="campaign-orders"
-            onRow={(o) => ({ onClick: () => navigate('orders', o.id), style: { cursor: 'pointer' } })}
+            onRow={(o) => ({
+              onClick: () => navigate('orders', o.id),
+              style: { cursor: 'pointer' },
+            })}
             columns={[
               { title: t('orderNo'), dataIndex: 'orderNo' },
               { title: t('customer'), dataIndex: 'customerName' },
@@ -449,9 +484,24 @@ function CampaignDrawer({ id, onClose }: { id: string; onClose: () => void }) {
                 dataIndex: 'status',
                 render: (s: string) => <Tag color={STATUS_COLOR[s]}>{t(`statuses.${s}`)}</Tag>,
               },
-              { title: t('totalDue'), dataIndex: 'totalDue', align: 'right', render: (v: number) => money.format(v) },
-              { title: t('paidTotal'), dataIndex: 'paidTotal', align: 'right', render: (v: number) => money.format(v) },
-              { title: t('refundedTotal'), dataIndex: 'refundedTotal', align: 'right', render: (v: number) => money.format(v) },
+              {
+                title: t('totalDue'),
+                dataIndex: 'totalDue',
+                align: 'right',
+                render: (v: number) => money.format(v),
+              },
+              {
+                title: t('paidTotal'),
+                dataIndex: 'paidTotal',
+                align: 'right',
+                render: (v: number) => money.format(v),
+              },
+              {
+                title: t('refundedTotal'),
+                dataIndex: 'refundedTotal',
+                align: 'right',
+                render: (v: number) => money.format(v),
+              },
             ]}
           />
         </>
@@ -488,7 +538,12 @@ export function CampaignsTab({ openId }: { openId: string | undefined }) {
             label: t(`statuses.${s}`),
           }))}
         />
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="campaign-new">
+        <Button
+          type="primary"
+          icon={<PlusOutlined />}
+          onClick={() => setCreating(true)}
+          data-testid="campaign-new"
+        >
           {t('newCampaign')}
         </Button>
       </Space>
@@ -499,7 +554,10 @@ export function CampaignsTab({ openId }: { openId: string | undefined }) {
         loading={list.loading && !list.data}
         dataSource={list.data?.rows ?? []}
         pagination={{ pageSize: 50, showSizeChanger: false }}
-        onRow={(c) => ({ onClick: () => navigate('groups', 'campaign', c.id), style: { cursor: 'pointer' } })}
+        onRow={(c) => ({
+          onClick: () => navigate('groups', 'campaign', c.id),
+          style: { cursor: 'pointer' },
+        })}
         columns={[
           { title: t('name'), dataIndex: 'name' },
           {
@@ -522,7 +580,9 @@ export function CampaignsTab({ openId }: { openId: string | undefined }) {
           if (id) navigate('groups', 'campaign', id);
         }}
       />
-      {openId && <CampaignDrawer key={openId} id={openId} onClose={() => navigate('groups', 'campaign')} />}
+      {openId && (
+        <CampaignDrawer key={openId} id={openId} onClose={() => navigate('groups', 'campaign')} />
+      )}
     </>
   );
 }

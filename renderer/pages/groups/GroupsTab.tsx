@@ -159,9 +159,7 @@ function GroupDrawer({ id, onClose }: { id: string; onClose: () => void }) {
               {
                 title: t('name'),
                 dataIndex: 'name',
-                render: (n: string, m) => (
-                  <a onClick={() => navigate('customers', m.id)}>{n}</a>
-                ),
+                render: (n: string, m) => <a onClick={() => navigate('customers', m.id)}>{n}</a>,
               },
               { title: t('phone'), dataIndex: 'phone' },
               { title: t('joinedOn'), dataIndex: 'joinedOn' },
@@ -208,10 +206,20 @@ export function GroupsTab({ openId }: { openId: string | undefined }) {
             onChange={(v: Platform | undefined) => setPlatform(v)}
             options={PLATFORMS.map((p) => ({ value: p, label: t(`platforms.${p}`) }))}
           />
-          <Input.Search allowClear placeholder={t('name')} onSearch={setQuery} style={{ width: 220 }} />
+          <Input.Search
+            allowClear
+            placeholder={t('name')}
+            onSearch={setQuery}
+            style={{ width: 220 }}
+          />
           <span>{list.data ? t('count', { count: list.data.total }) : ''}</span>
         </Space>
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="group-new">
+        <Button
+          type="primary"
+          icon={<PlusOutlined />}
+          onClick={() => setCreating(true)}
+          data-testid="group-new"
+        >
           {t('newGroup')}
         </Button>
       </Space>

@@ -44,14 +44,23 @@ function PaymentModal({ order, onClose }: { order: Order; onClose: () => void })
   const [form] = Form.useForm();
   const mode = Form.useWatch('mode', form) as 'full' | 'partial' | undefined;
 
-  const submit = async (v: { mode: 'full' | 'partial'; amount: string; method: PaymentMethod; reference: string }) => {
+  const submit = async (v: {
+    mode: 'full' | 'partial';
+    amount: string;
+    method: PaymentMethod;
+    reference: string;
+  }) => {
     try {
       if (v.mode === 'full') {
-        await api('order.markPaid', { orderId: order.id, method: v.method, reference: v.reference || null });
+        await api('order.markPaid', {
+          orderId: order.id,
+          method: v.method,
+          reference: v.reference || null,
+        });
       } else {
         await api('order.recordPayment', {
           orderId: order.id,
-          amount: money.read(form, 'amount', v.amount, undefined) as number,
+          amount: money.read(form, 'amount', v.amount, 'omit') as number,
           method: v.method,
           reference: v.reference || null,
         });
@@ -78,7 +87,12 @@ function PaymentModal({ order, onClose }: { order: Order; onClose: () => void })
       <Form
         form={form}
         layout="vertical"
-        initialValues={{ mode: 'full', amount: money.format(order.balanceDue), method: 'wechat', reference: '' }}
+        initialValues={{
+          mode: 'full',
+          amount: money.format(order.balanceDue),
+          method: 'wechat',
+          reference: '',
+        }}
         onFinish={(v) => void submit(v)}
       >
         <Form.Item name="mode">
@@ -95,7 +109,9 @@ function PaymentModal({ order, onClose }: { order: Order; onClose: () => void })
           </Form.Item>
         )}
         <Form.Item name="method" label={t('paymentMethod')}>
-          <Select options={PAYMENT_METHODS.map((m) => ({ value: m, label: t(`paymentMethods.${m}`) }))} />
+          <Select
+            options={PAYMENT_METHODS.map((m) => ({ value: m, label: t(`paymentMethods.${m}`) }))}
+          />
         </Form.Item>
         <Form.Item name="reference" label={t('reference')}>
           <Input />
@@ -122,13 +138,17 @@ function RefundModal({ order, onClose }: { order: Order; onClose: () => void }) 
   }) => {
     try {
       if (v.full) {
-        await api('refund.full', { orderId: order.id, restock: v.restock, reason: v.reason || null });
+        await api('refund.full', {
+          orderId: order.id,
+          restock: v.restock,
+          reason: v.reason || null,
+        });
       } else {
         const lines = order.lines
           .map((l, i) => ({
             lineId: l.id,
             quantity: v.lines[i]?.quantity ?? 0,
-            amount: money.read(form, ['lines', i, 'amount'], v.lines[i]?.amount, undefined),
+            amount: money.read(form, ['lines', i, 'amount'], v.lines[i]?.amount, 'omit'),
           }))
           .filter((l) => l.quantity > 0 || l.amount !== undefined);
         await api('refund.create', {
@@ -216,7 +236,11 @@ function RefundModal({ order, onClose }: { order: Order; onClose: () => void }) 
                     },
                   ]}
                 />
-                <Form.Item name="shippingAmount" label={t('refundShipping')} style={{ marginTop: 12 }}>
+                <Form.Item
+                  name="shippingAmount"
+                  label={t('refundShipping')}
+                  style={{ marginTop: 12 }}
+                >
                   <Input prefix={money.symbol} style={{ width: 160 }} />
                 </Form.Item>
               </>
@@ -258,7 +282,9 @@ export function OrderDrawer({ id, onClose }: { id: string; onClose: () => void }
     let reason = '';
     modal.confirm({
       title: t('cancelConfirm', { no: o?.orderNo }),
-      content: <Input placeholder={t('cancelReason')} onChange={(e) => (reason = e.target.value)} />,
+      content: (
+        <Input placeholder={t('cancelReason')} onChange={(e) => (reason = e.target.value)} />
+      ),
       okText: t('cancel'),
       okButtonProps: { danger: true, 'data-testid': 'order-cancel-ok' } as ButtonProps,
       cancelText: tc('close'),
@@ -278,7 +304,11 @@ export function OrderDrawer({ id, onClose }: { id: string; onClose: () => void }
         o && (
           <Space wrap>
             {s === 'draft' && (
-              <Button type="primary" onClick={() => void act(t('confirm'), () => api('order.confirm', { id }))} data-testid="order-confirm">
+              <Button
+                type="primary"
+                onClick={() => void act(t('confirm'), () => api('order.confirm', { id }))}
+                data-testid="order-confirm"
+              >
                 {t('confirm')}
               </Button>
             )}
@@ -288,12 +318,18 @@ export function OrderDrawer({ id, onClose }: { id: string; onClose: () => void }
               </Button>
             )}
             {s === 'paid' && (
-              <Button onClick={() => void act(t('ship'), () => api('order.ship', { id }))} data-testid="order-ship">
+              <Button
+                onClick={() => void act(t('ship'), () => api('order.ship', { id }))}
+                data-testid="order-ship"
+              >
                 {t('ship')}
               </Button>
             )}
             {(s === 'paid' || s === 'shipped') && (
-              <Button onClick={() => void act(t('complete'), () => api('order.complete', { id }))} data-testid="order-complete">
+              <Button
+                onClick={() => void act(t('complete'), () => api('order.complete', { id }))}
+                data-testid="order-complete"
+              >
                 {t('complete')}
               </Button>
             )}
@@ -332,19 +368,31 @@ export function OrderDrawer({ id, onClose }: { id: string; onClose: () => void }
               )}
             </Descriptions.Item>
             <Descriptions.Item label={t('orderedOn')}>{o.orderedOn}</Descriptions.Item>
-            <Descriptions.Item label={t('goodsTotal')}>{money.format(o.goodsTotal)}</Descriptions.Item>
-            <Descriptions.Item label={t('orderDiscount')}>{money.format(o.orderDiscount)}</Descriptions.Item>
-            <Descriptions.Item label={t('shippingCharged')}>{money.format(o.shippingCharged)}</Descriptions.Item>
+            <Descriptions.Item label={t('goodsTotal')}>
+              {money.format(o.goodsTotal)}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('orderDiscount')}>
+              {money.format(o.orderDiscount)}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('shippingCharged')}>
+              {money.format(o.shippingCharged)}
+            </Descriptions.Item>
             <Descriptions.Item label={t('totalDue')}>
               <b data-testid="order-total">{money.format(o.totalDue)}</b>
             </Descriptions.Item>
-            <Descriptions.Item label={t('paidTotal')}>{money.format(o.paidTotal)}</Descriptions.Item>
+            <Descriptions.Item label={t('paidTotal')}>
+              {money.format(o.paidTotal)}
+            </Descriptions.Item>
             <Descriptions.Item label={t('balanceDue')}>
               <span data-testid="order-balance">{money.format(o.balanceDue)}</span>
             </Descriptions.Item>
-            <Descriptions.Item label={t('refundedTotal')}>{money.format(o.refundedTotal)}</Descriptions.Item>
+            <Descriptions.Item label={t('refundedTotal')}>
+              {money.format(o.refundedTotal)}
+            </Descriptions.Item>
             <Descriptions.Item label={t('paidOn')}>{o.paidOn ?? '—'}</Descriptions.Item>
-            <Descriptions.Item label={t('shippingAddress')}>{o.shippingAddress ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label={t('shippingAddress')}>
+              {o.shippingAddress ?? '—'}
+            </Descriptions.Item>
             {o.cancelReason && (
               <Descriptions.Item label={t('cancelledWhy')} span={3}>
                 {o.cancelReason}
@@ -366,10 +414,30 @@ export function OrderDrawer({ id, onClose }: { id: string; onClose: () => void }
               { title: '#', dataIndex: 'lineNo', width: 40 },
               { title: t('product'), render: (_, l) => `${l.sku} ${l.productName}` },
               { title: t('quantity'), dataIndex: 'quantity', align: 'right' },
-              { title: t('unitPrice'), dataIndex: 'unitPrice', align: 'right', render: (v: number) => money.format(v) },
-              { title: t('lineDiscount'), dataIndex: 'lineDiscount', align: 'right', render: (v: number) => money.format(v) },
-              { title: t('netAmount'), dataIndex: 'netAmount', align: 'right', render: (v: number) => money.format(v) },
-              { title: t('unitCost'), dataIndex: 'unitCost', align: 'right', render: (v: number) => money.format(v) },
+              {
+                title: t('unitPrice'),
+                dataIndex: 'unitPrice',
+                align: 'right',
+                render: (v: number) => money.format(v),
+              },
+              {
+                title: t('lineDiscount'),
+                dataIndex: 'lineDiscount',
+                align: 'right',
+                render: (v: number) => money.format(v),
+              },
+              {
+                title: t('netAmount'),
+                dataIndex: 'netAmount',
+                align: 'right',
+                render: (v: number) => money.format(v),
+              },
+              {
+                title: t('unitCost'),
+                dataIndex: 'unitCost',
+                align: 'right',
+                render: (v: number) => money.format(v),
+              },
               {
                 title: t('refunded'),
                 align: 'right',
@@ -388,7 +456,12 @@ export function OrderDrawer({ id, onClose }: { id: string; onClose: () => void }
             dataSource={o.fees}
             columns={[
               { title: t('feeKind'), dataIndex: 'kind', render: (k: string) => t(`feeKinds.${k}`) },
-              { title: t('amount'), dataIndex: 'amount', align: 'right', render: (v: number) => money.format(v) },
+              {
+                title: t('amount'),
+                dataIndex: 'amount',
+                align: 'right',
+                render: (v: number) => money.format(v),
+              },
               { title: t('note'), dataIndex: 'note' },
               {
                 title: '',
@@ -398,7 +471,11 @@ export function OrderDrawer({ id, onClose }: { id: string; onClose: () => void }
                       size="small"
                       type="link"
                       danger
-                      onClick={() => void act(t('removeFee'), () => api('order.removeFee', { orderId: id, feeId: f.id }))}
+                      onClick={() =>
+                        void act(t('removeFee'), () =>
+                          api('order.removeFee', { orderId: id, feeId: f.id }),
+                        )
+                      }
                     >
                       {t('removeFee')}
                     </Button>
@@ -414,8 +491,17 @@ export function OrderDrawer({ id, onClose }: { id: string; onClose: () => void }
             dataSource={o.payments}
             columns={[
               { title: t('day'), dataIndex: 'paidOn' },
-              { title: t('paymentMethod'), dataIndex: 'method', render: (m: string) => t(`paymentMethods.${m}`) },
-              { title: t('amount'), dataIndex: 'amount', align: 'right', render: (v: number) => money.format(v) },
+              {
+                title: t('paymentMethod'),
+                dataIndex: 'method',
+                render: (m: string) => t(`paymentMethods.${m}`),
+              },
+              {
+                title: t('amount'),
+                dataIndex: 'amount',
+                align: 'right',
+                render: (v: number) => money.format(v),
+              },
               { title: t('reference'), dataIndex: 'reference' },
             ]}
           />
@@ -430,9 +516,23 @@ export function OrderDrawer({ id, onClose }: { id: string; onClose: () => void }
                 data-testid="order-refunds"
                 columns={[
                   { title: t('day'), dataIndex: 'refundedOn' },
-                  { title: t('amount'), dataIndex: 'amount', align: 'right', render: (v: number) => money.format(v) },
-                  { title: t('refundShipping'), dataIndex: 'shippingAmount', align: 'right', render: (v: number) => money.format(v) },
-                  { title: t('restock'), dataIndex: 'restock', render: (r: boolean) => (r ? '✓' : '') },
+                  {
+                    title: t('amount'),
+                    dataIndex: 'amount',
+                    align: 'right',
+                    render: (v: number) => money.format(v),
+                  },
+                  {
+                    title: t('refundShipping'),
+                    dataIndex: 'shippingAmount',
+                    align: 'right',
+                    render: (v: number) => money.format(v),
+                  },
+                  {
+                    title: t('restock'),
+                    dataIndex: 'restock',
+                    render: (r: boolean) => (r ? '✓' : ''),
+                  },
                   { title: t('reason'), dataIndex: 'reason' },
                 ]}
               />

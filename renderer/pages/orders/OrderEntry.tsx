@@ -50,7 +50,12 @@ interface Values {
   note: string;
 }
 
-const newLine = (): LineValues => ({ productId: null, quantity: 1, unitPrice: '', lineDiscount: '' });
+const newLine = (): LineValues => ({
+  productId: null,
+  quantity: 1,
+  unitPrice: '',
+  lineDiscount: '',
+});
 
 const blank = (): Values => ({
   customerId: null,
@@ -87,8 +92,8 @@ export function OrderEntry({
       const lines = v.lines.map((l, i) => ({
         productId: l.productId ?? '',
         quantity: l.quantity as number,
-        unitPrice: money.read(form, ['lines', i, 'unitPrice'], l.unitPrice, undefined),
-        lineDiscount: money.read(form, ['lines', i, 'lineDiscount'], l.lineDiscount, undefined),
+        unitPrice: money.read(form, ['lines', i, 'unitPrice'], l.unitPrice, 'omit'),
+        lineDiscount: money.read(form, ['lines', i, 'lineDiscount'], l.lineDiscount, 'omit'),
       }));
       const input = {
         customerId: v.customerId,
@@ -98,7 +103,7 @@ export function OrderEntry({
         shippingCharged: money.read(form, 'shippingCharged', v.shippingCharged)!,
         fees: v.fees.map((f, i) => ({
           kind: f.kind,
-          amount: money.read(form, ['fees', i, 'amount'], f.amount, undefined) as number,
+          amount: money.read(form, ['fees', i, 'amount'], f.amount, 'omit') as number,
         })),
         shippingAddress: v.shippingAddress || null,
         note: v.note || null,
@@ -171,7 +176,11 @@ export function OrderEntry({
           <Row gutter={12}>
             <Col span={10}>
               <Form.Item name="customerId" label={t('customer')}>
-                <CustomerSelect autoFocus placeholder={t('noCustomer')} data-testid="order-customer" />
+                <CustomerSelect
+                  autoFocus
+                  placeholder={t('noCustomer')}
+                  data-testid="order-customer"
+                />
               </Form.Item>
             </Col>
             <Col span={14}>
@@ -237,7 +246,11 @@ export function OrderEntry({
                       </Col>
                       <Col span={4}>
                         <Form.Item name={[f.name, 'lineDiscount']} style={{ marginBottom: 8 }}>
-                          <Input prefix={money.symbol} inputMode="decimal" data-line-field="lineDiscount" />
+                          <Input
+                            prefix={money.symbol}
+                            inputMode="decimal"
+                            data-line-field="lineDiscount"
+                          />
                         </Form.Item>
                       </Col>
                       <Col span={2}>

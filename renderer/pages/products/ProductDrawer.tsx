@@ -27,7 +27,15 @@ import { ProductForm } from './ProductForm';
 
 const ADJUST_KINDS = ['damage', 'loss', 'transfer_out', 'adjustment'] as const;
 
-export function StockTag({ onHand, low, negative }: { onHand: number; low: boolean; negative: boolean }) {
+export function StockTag({
+  onHand,
+  low,
+  negative,
+}: {
+  onHand: number;
+  low: boolean;
+  negative: boolean;
+}) {
   const { t } = useTranslation('products');
   if (negative)
     return (
@@ -35,7 +43,12 @@ export function StockTag({ onHand, low, negative }: { onHand: number; low: boole
         {onHand} · {t('negative')}
       </Tag>
     );
-  if (low) return <Tag color="orange">{onHand} · {t('low')}</Tag>;
+  if (low)
+    return (
+      <Tag color="orange">
+        {onHand} · {t('low')}
+      </Tag>
+    );
   return <span>{onHand}</span>;
 }
 
@@ -53,7 +66,11 @@ export function ProductDrawer({ id, onClose }: { id: string; onClose: () => void
   const call = useFormCall();
   const p = product.data;
 
-  const adjust = async (v: { kind: (typeof ADJUST_KINDS)[number]; quantity: number; note: string }) => {
+  const adjust = async (v: {
+    kind: (typeof ADJUST_KINDS)[number];
+    quantity: number;
+    note: string;
+  }) => {
     const done = await call(adjustForm, () =>
       api('stock.adjust', {
         productId: id,

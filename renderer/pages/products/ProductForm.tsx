@@ -99,7 +99,8 @@ export function ProductForm({
     try {
       const tierPrices: Record<string, number> = {};
       v.tierPrices.forEach((tp, i) => {
-        tierPrices[tp.code.trim()] = money.read(form, ['tierPrices', i, 'price'], tp.price)!;
+        const price = money.read(form, ['tierPrices', i, 'price'], tp.price, 'omit');
+        if (price !== undefined) tierPrices[tp.code.trim()] = price;
       });
       const fields = {
         sku: v.sku,
@@ -107,8 +108,8 @@ export function ProductForm({
         category: v.category ?? '',
         unit: v.unit,
         // Left blank: the contract names the missing price on its field.
-        retailPrice: money.read(form, 'retailPrice', v.retailPrice, undefined) as number,
-        groupPrice: money.read(form, 'groupPrice', v.groupPrice, undefined) ?? null,
+        retailPrice: money.read(form, 'retailPrice', v.retailPrice, 'omit') as number,
+        groupPrice: money.read(form, 'groupPrice', v.groupPrice, 'omit') ?? null,
         lowStockThreshold: v.lowStockThreshold ?? 0,
         active: v.active,
         tierPrices,

@@ -53,7 +53,7 @@ function PurchaseForm({ open, onClose }: { open: boolean; onClose: () => void })
       const lines = v.lines.map((l, i) => ({
         productId: l.productId ?? '',
         quantity: l.quantity as number,
-        unitCost: money.read(form, ['lines', i, 'unitCost'], l.unitCost, undefined) as number,
+        unitCost: money.read(form, ['lines', i, 'unitCost'], l.unitCost, 'omit') as number,
       }));
       await api('purchase.record', {
         supplierId: v.supplierId,
@@ -145,7 +145,11 @@ function PurchaseForm({ open, onClose }: { open: boolean; onClose: () => void })
                     <InputNumber placeholder={t('quantity')} precision={0} />
                   </Form.Item>
                   <Form.Item name={[f.name, 'unitCost']}>
-                    <Input prefix={money.symbol} placeholder={t('unitCost')} style={{ width: 130 }} />
+                    <Input
+                      prefix={money.symbol}
+                      placeholder={t('unitCost')}
+                      style={{ width: 130 }}
+                    />
                   </Form.Item>
                   {fields.length > 1 && <MinusCircleOutlined onClick={() => remove(f.name)} />}
                 </Space>
@@ -180,7 +184,12 @@ export function PurchasesTab() {
   return (
     <>
       <Space style={{ marginBottom: 12 }}>
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen(true)} data-testid="purchase-new">
+        <Button
+          type="primary"
+          icon={<PlusOutlined />}
+          onClick={() => setOpen(true)}
+          data-testid="purchase-new"
+        >
           {t('recordPurchase')}
         </Button>
         {list.data && (
@@ -204,7 +213,11 @@ export function PurchasesTab() {
         }}
         columns={[
           { title: t('receivedOn'), dataIndex: 'receivedOn', width: 120 },
-          { title: t('supplier'), dataIndex: 'supplierName', render: (s: string | null) => s ?? '—' },
+          {
+            title: t('supplier'),
+            dataIndex: 'supplierName',
+            render: (s: string | null) => s ?? '—',
+          },
           { title: t('reference'), dataIndex: 'reference' },
           { title: t('lineCount'), dataIndex: 'lineCount', align: 'right' },
           {
@@ -264,7 +277,10 @@ export function LowStockTab() {
       dataSource={low.data?.rows ?? []}
       pagination={false}
       locale={{ emptyText: t('noLowStock') }}
-      onRow={(r) => ({ onClick: () => navigate('products', r.productId), style: { cursor: 'pointer' } })}
+      onRow={(r) => ({
+        onClick: () => navigate('products', r.productId),
+        style: { cursor: 'pointer' },
+      })}
       columns={[
         { title: t('sku'), dataIndex: 'sku' },
         { title: t('name'), dataIndex: 'name' },
@@ -272,7 +288,9 @@ export function LowStockTab() {
         {
           title: t('onHand'),
           dataIndex: 'onHand',
-          render: (_: number, r) => <StockTag onHand={r.onHand} low={r.low} negative={r.negative} />,
+          render: (_: number, r) => (
+            <StockTag onHand={r.onHand} low={r.low} negative={r.negative} />
+          ),
         },
         { title: t('threshold'), dataIndex: 'threshold', align: 'right' },
         {
@@ -323,7 +341,11 @@ export function StocktakeTab() {
       <Form
         form={form}
         layout="inline"
-        initialValues={{ countedOn: dayjs(), note: '', lines: [{ productId: null, counted: null }] }}
+        initialValues={{
+          countedOn: dayjs(),
+          note: '',
+          lines: [{ productId: null, counted: null }],
+        }}
         onFinish={(v) => void submit(v)}
       >
         <Form.Item name="countedOn" label={t('countedOn')}>
@@ -346,9 +368,13 @@ export function StocktakeTab() {
                     </Form.Item>
                     <Form.Item noStyle shouldUpdate>
                       {() => {
-                        const pid = form.getFieldValue(['lines', f.name, 'productId']) as string | null;
+                        const pid = form.getFieldValue(['lines', f.name, 'productId']) as
+                          string | null;
                         return (
-                          <Typography.Text type="secondary" style={{ width: 120, display: 'inline-block' }}>
+                          <Typography.Text
+                            type="secondary"
+                            style={{ width: 120, display: 'inline-block' }}
+                          >
                             {t('expected')}: {pid && onHand[pid] !== undefined ? onHand[pid] : '—'}
                           </Typography.Text>
                         );

@@ -167,7 +167,8 @@ export const messages = {
     difference: 'Difference',
     differenceValue: 'Difference value',
     recordStocktake: 'Save stocktake',
-    stocktakeHelp: 'Add products one by one with the counted quantity; differences become stocktake movements.',
+    stocktakeHelp:
+      'Add products one by one with the counted quantity; differences become stocktake movements.',
     stocktakeDone: 'Stocktake recorded, difference value {{value}}',
     lastStocktake: 'This stocktake',
     remove: 'Remove',

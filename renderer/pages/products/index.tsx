@@ -132,7 +132,9 @@ function CatalogTab() {
             title: t('onHand'),
             dataIndex: 'onHand',
             align: 'right',
-            render: (_: number, p) => <StockTag onHand={p.onHand} low={p.low} negative={p.negative} />,
+            render: (_: number, p) => (
+              <StockTag onHand={p.onHand} low={p.low} negative={p.negative} />
+            ),
           },
           {
             title: t('avgCost'),

@@ -98,7 +98,10 @@ export function SettlementDetail({ id }: { id: string }) {
               key: 'claw',
               label: t('clawbackPart', { symbol: money.symbol }),
               children: (
-                <Typography.Text type={clawedBack < 0 ? 'danger' : undefined} data-testid="clawback-total">
+                <Typography.Text
+                  type={clawedBack < 0 ? 'danger' : undefined}
+                  data-testid="clawback-total"
+                >
                   {money.format(clawedBack)}
                 </Typography.Text>
               ),
@@ -121,7 +124,11 @@ export function SettlementDetail({ id }: { id: string }) {
                 ]
               : []),
             { key: 'note', label: t('note'), children: st.note ?? '—' },
-            { key: 'created', label: t('createdAt'), children: st.createdAt.slice(0, 16).replace('T', ' ') },
+            {
+              key: 'created',
+              label: t('createdAt'),
+              children: st.createdAt.slice(0, 16).replace('T', ' '),
+            },
           ]}
         />
         <Space style={{ marginTop: 12 }} wrap>
@@ -175,7 +182,11 @@ export function SettlementDetail({ id }: { id: string }) {
                 </a>
               ),
             },
-            { title: t('product'), key: 'p', render: (_: unknown, e) => `${e.sku} ${e.productName}` },
+            {
+              title: t('product'),
+              key: 'p',
+              render: (_: unknown, e) => `${e.sku} ${e.productName}`,
+            },
             { title: ta('level'), dataIndex: 'level', render: (l: number) => ta(`levelName.${l}`) },
             {
               title: t('kind'),
@@ -196,7 +207,9 @@ export function SettlementDetail({ id }: { id: string }) {
               dataIndex: 'amount',
               align: 'right',
               render: (n: number) => (
-                <Typography.Text type={n < 0 ? 'danger' : undefined}>{money.format(n)}</Typography.Text>
+                <Typography.Text type={n < 0 ? 'danger' : undefined}>
+                  {money.format(n)}
+                </Typography.Text>
               ),
             },
           ]}

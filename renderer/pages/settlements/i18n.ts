@@ -65,7 +65,7 @@ const en: typeof zh = {
   periodTo: 'Period to',
   note: 'Note',
   generateHint:
-    "The statement holds every payable commission of the agent accrued up to the period end, and the reversals of already settled commissions after refunds (carried clawbacks).",
+    'The statement holds every payable commission of the agent accrued up to the period end, and the reversals of already settled commissions after refunds (carried clawbacks).',
   generateButton: 'Generate',
   generated: 'Statement for {{name}} generated ({{count}} entries)',
   payableByAgent: 'Agents with payable commission',
