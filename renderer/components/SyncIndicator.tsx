@@ -133,7 +133,7 @@ export function SyncIndicator() {
           label
         ) : (
           <>
-            <Badge status={BADGE[view.status]} />
+            <Badge status={BADGE[view.status]} style={{ marginRight: 4 }} />
             <span data-testid="sync-status-text">{label}</span>
             {view.pending > 0 ? (
               <span data-testid="sync-pending">

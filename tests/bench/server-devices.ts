@@ -65,9 +65,9 @@ function startChild(): Child {
           : failure
             ? { type: 'error', message: failure.message }
             : await new Promise((resolve) => waiting.push(resolve));
-      const msg = m as { type: string; message?: string } & Partial<PhaseReport>;
+      const msg = m as { type: string; message?: string };
       if (msg.type === 'error') throw new Error(`client process: ${msg.message}`);
-      return msg;
+      return msg as { type: string } & Partial<PhaseReport>;
     },
   };
 }

@@ -19,7 +19,7 @@
 //   QUNDESK_BENCH_SYNC_SCALE     multiplies the sizes (default 1; 0.1 = 10k orders, 1k mutations)
 //   QUNDESK_BENCH_SYNC_ORDERS    orders in the workspace of measure 1 (default 100000 x scale)
 //   QUNDESK_BENCH_SYNC_MUTATIONS offline mutations of measure 2 (default 10000 x scale)
-//   QUNDESK_BENCH_SYNC_STORES    server stores for measures 1 and 2 (default 'sqlite,postgres')
+//   QUNDESK_BENCH_SYNC_STORES    server stores for measures 1 and 2 (default 'sqlite', the server's default; add postgres)
 //   QUNDESK_BENCH_SYNC_ONLY      'initial', 'push', 'devices' or a comma list (default all)
 //   QUNDESK_BENCH_DEVICES, QUNDESK_BENCH_ROUNDS, QUNDESK_BENCH_CLIENT_PROCESSES (measure 3)
 //   QUNDESK_BENCH_DIR            where demo stores are kept (default .bench)
@@ -76,7 +76,7 @@ function envNumber(name: string, fallback: number, integer = true): number {
 /** The options from the environment; the defaults are the sizes. */
 export function syncBenchOptions(): SyncBenchOptions {
   const scale = envNumber('QUNDESK_BENCH_SYNC_SCALE', 1, false);
-  const stores = (process.env.QUNDESK_BENCH_SYNC_STORES || 'sqlite,postgres')
+  const stores = (process.env.QUNDESK_BENCH_SYNC_STORES || 'sqlite')
     .split(',')
     .map((s) => s.trim())
     .filter((s): s is StoreKind => s === 'sqlite' || s === 'postgres');

@@ -55,7 +55,7 @@ test('purchase, adjustment, low stock with negative stock flagged, stocktake', a
   await app.shot(page, 'products-purchase-form');
   await page.getByTestId('purchase-save').click();
   await expect(page.getByTestId('purchase-save')).toBeHidden(SLOW);
-  await expect(page.locator('.ant-tabs-tabpane-active')).toContainText('1200.00', SLOW);
+  await expect(page.getByTestId('products-page')).toContainText('1200.00', SLOW);
   await app.shot(page, 'products-purchases');
   const afterPurchase = await app.call<{ onHand: number; avgCost: number }>('product.get', tea);
   expect(afterPurchase).toMatchObject({ onHand: 20, avgCost: 6000 });
@@ -82,7 +82,7 @@ test('purchase, adjustment, low stock with negative stock flagged, stocktake', a
 
   // A stocktake counts 17 tea: one missing.
   await page.getByRole('tab', { name: '盘点' }).click();
-  const pane = page.locator('.ant-tabs-tabpane-active');
+  const pane = page.getByTestId('stocktake');
   await choose(page, pane.locator('.ant-select').first(), 'TEA', '高山乌龙茶');
   await pane.getByPlaceholder('实盘数量').fill('17');
   await page.getByTestId('stocktake-save').click();
@@ -104,10 +104,9 @@ test('a product with a negative price shows the field error and saves nothing', 
   await page.getByTestId('product-name').fill('测试品');
   await page.getByTestId('product-price').fill('-5');
   await page.getByTestId('product-price').press('Enter');
-  await expect(page.getByTestId('product-form').locator('.ant-form-item-explain-error')).toContainText(
-    'must be 0 or more',
-    SLOW,
-  );
+  await expect(
+    page.getByTestId('product-form').locator('.ant-form-item-explain-error'),
+  ).toContainText('must be 0 or more', SLOW);
   await app.shot(page, 'products-invalid-price');
   expect((await app.call<{ total: number }>('product.list', {})).total).toBe(0);
 });

@@ -129,7 +129,10 @@ test('the owner signs up from the sync page; changes reach the server, offline a
     await expect(page.getByTestId('sync-devices')).toContainText('收银台电脑');
 
     // A change made now is pushed shortly after (debounced), with no click.
-    const c = await app.call<{ id: string }>('customer.create', { name: '张三', phone: '13800138000' });
+    const c = await app.call<{ id: string }>('customer.create', {
+      name: '张三',
+      phone: '13800138000',
+    });
     await expect
       .poll(async () => (await server.rows('customers')).map((r) => r.data.name), SLOW)
       .toEqual(expect.arrayContaining(['早到的客户', '张三']));
@@ -197,7 +200,11 @@ test('the owner invites an agent, who joins with the code from a new store; the 
 
     // The owner makes a one-time code for the agent on the sync page.
     await page.goto(`${app.url}#/sync`);
-    await expect(page.getByTestId('sync-status')).toHaveAttribute('data-status', 'up-to-date', SLOW);
+    await expect(page.getByTestId('sync-status')).toHaveAttribute(
+      'data-status',
+      'up-to-date',
+      SLOW,
+    );
     await page.getByTestId('sync-invite-agent').click();
     await page.getByTestId('sync-invite-agent').locator('input').fill('王');
     await page.locator('.ant-select-item-option').filter({ hasText: '王代理' }).click();

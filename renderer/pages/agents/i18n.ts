@@ -48,7 +48,8 @@ const zh = {
   findInTree: '在体系中查找代理',
   agentCount: '{{count}} 名代理',
   noAgentsYet: '还没有代理',
-  dragHint: '拖动代理到另一代理上，即将其（连同下线）调整到该代理之下；拖到两行之间则与其同级。',
+  dragHint:
+    '拖动代理到另一代理上并稍向右，即将其（连同下线）调整到该代理之下；拖到两行之间则与其同级。每次调整都会先确认。',
   teamSize: '团队人数',
   pickInTree: '在左侧选择一名代理',
   openDetail: '查看详情',
@@ -199,7 +200,7 @@ const en: typeof zh = {
   agentCount: '{{count}} agents',
   noAgentsYet: 'No agents yet',
   dragHint:
-    'Drag an agent onto another to move it (with its downline) under that agent; drop between rows to make it their sibling.',
+    'Drag an agent onto another and slightly to the right to move it (with its downline) under that agent; drop between rows to make it their sibling. Every move asks first.',
   teamSize: 'Team size',
   pickInTree: 'Pick an agent in the tree',
   openDetail: 'Open',

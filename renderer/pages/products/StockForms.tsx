@@ -336,7 +336,7 @@ export function StocktakeTab() {
   };
 
   return (
-    <>
+    <div data-testid="stocktake">
       <Typography.Paragraph type="secondary">{t('stocktakeHelp')}</Typography.Paragraph>
       <Form
         form={form}
@@ -435,6 +435,6 @@ export function StocktakeTab() {
           />
         </>
       )}
-    </>
+    </div>
   );
 }

@@ -52,8 +52,8 @@ describe('sync through the core host', () => {
     const devices = await call('sync.devices');
     expect(JSON.stringify(devices)).toContain('电脑');
     expect(events.some((e) => e.type === 'sync' && e.sync.status === 'up-to-date')).toBe(true);
-    const refused = await host.handle({ id: 'x', method: 'sync.signOut', input: {} });
-    expect(refused.result.ok).toBe(true);
+    const signedOut = await host.handle({ id: 'out', method: 'sync.signOut', input: {} });
+    expect(signedOut.result.ok).toBe(true);
     expect(await call('sync.status')).toMatchObject({ status: 'signed-out' });
   });
 });
