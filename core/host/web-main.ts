@@ -16,9 +16,10 @@ const program = new Command('qundesk-web')
   .option('--store <file>', 'the store file', process.env.QUNDESK_STORE)
   .option('--port <n>', 'port (0 = any free port)', '0')
   .option('--no-build', 'serve the renderer already built in out/renderer')
+  .option('--renderer <dir>', 'serve the built renderer from this folder (default out/renderer)')
   .parse();
 
-const opts = program.opts<{ store?: string; port: string; build: boolean }>();
+const opts = program.opts<{ store?: string; port: string; build: boolean; renderer?: string }>();
 const storeFile = resolve(opts.store ?? join(homedir(), '.qundesk', 'qundesk.sqlite'));
 mkdirSync(dirname(storeFile), { recursive: true });
 
@@ -37,7 +38,7 @@ if (opts.build) {
 const web = await startWebHost({
   storeFile,
   port: Number(opts.port),
-  rendererDir: join(root, 'out/renderer'),
+  rendererDir: opts.renderer ? resolve(opts.renderer) : join(root, 'out/renderer'),
 });
 process.stdout.write(`${web.url}\n`);
 process.stderr.write(

@@ -167,6 +167,9 @@ async function seedWorkspace(
   } finally {
     demo.close();
   }
+  // A workspace that grew row by row has planner statistics (autovacuum); a bulk seed has none
+  // until analyzed, and the pull's plan would be a guess.
+  if (server.kind === 'postgres') await server.raw.query('ANALYZE sync_rows');
   return { rows, perTable, cursor };
 }
 

@@ -116,3 +116,21 @@ test('customer detail: consent, personal-data export and erasure after confirmat
   expect(erased.erasedAt).not.toBeNull();
   expect(erased.phone).toBeNull();
 });
+
+test('the four pages in English', async ({ app, page }) => {
+  await startedBusiness(app);
+  await app.call('customer.create', { name: 'Wang Wu', phone: '13600003333' });
+  await page.addInitScript(() => localStorage.setItem('qundesk.lang', 'en'));
+  const pages = [
+    ['customers', 'New customer'],
+    ['groups/campaign', 'New group-buy'],
+    ['products', 'New product'],
+    ['orders/new', 'Enter adds a line'],
+  ] as const;
+  for (const [hash, text] of pages) {
+    await page.goto('about:blank');
+    await page.goto(`${app.url}#/${hash}`);
+    await expect(page.getByText(text).first()).toBeVisible(SLOW);
+    await app.shot(page, `en-${hash.replace('/', '-')}`);
+  }
+});

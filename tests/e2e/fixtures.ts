@@ -2,7 +2,7 @@
 // started as a child process), and the URL it printed on its first stdout line.
 import { test as base, expect, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -21,10 +21,47 @@ export interface WebApp {
   shot(page: Page, name: string): Promise<void>;
 }
 
+/**
+ * A private copy of the built renderer for this worker, so a rebuild of out/renderer while
+ * tests run (several people share a working tree) cannot pull files from under a page.
+ * Copied again until index.html and every asset it names are there (a copy taken mid-build).
+ */
+let rendererCopy: string | null = null;
+function privateRenderer(): string {
+  if (rendererCopy) return rendererCopy;
+  const built = join(ROOT, 'out/renderer');
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const dir = mkdtempSync(join(tmpdir(), 'qundesk-renderer-'));
+    try {
+      cpSync(built, dir, { recursive: true });
+      const html = readFileSync(join(dir, 'index.html'), 'utf8');
+      const assets = [...html.matchAll(/(?:src|href)="\.\/([^"]+)"/g)].map((m) => m[1]!);
+      if (assets.every((a) => existsSync(join(dir, a)))) {
+        process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+        return (rendererCopy = dir);
+      }
+    } catch {
+      // mid-build: try again
+    }
+    rmSync(dir, { recursive: true, force: true });
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+  }
+  return built;
+}
+
 async function startHost(storeFile: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    [join(ROOT, 'bin/qundesk-web.mjs'), '--no-build', '--store', storeFile, '--port', '0'],
+    [
+      join(ROOT, 'bin/qundesk-web.mjs'),
+      '--no-build',
+      '--store',
+      storeFile,
+      '--port',
+      '0',
+      '--renderer',
+      privateRenderer(),
+    ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';

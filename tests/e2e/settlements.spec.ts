@@ -1,5 +1,6 @@
 // Settlements: a statement generated and marked paid through the UI; a partial refund after
 // settlement and its clawback carried into the agent's next statement.
+import { readFileSync } from 'node:fs';
 import { test, startedBusiness } from './fixtures';
 import {
   SLOW,
@@ -57,6 +58,20 @@ test('a settlement is generated, reviewed and marked paid through the UI', async
   await expect(detail.getByTestId('settlement-status')).toHaveText('已付');
   await expect(detail).toContainText('WX-20261127-01');
   await app.shot(page, 'settlements-paid');
+
+  // Export the statement as CSV: UTF-8 with BOM, every entry and the total.
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: 60_000 }),
+    (async () => {
+      await detail.getByTestId('export-statement').click();
+      await page.getByTestId('export-statement-csv').click();
+    })(),
+  ]);
+  const csv = readFileSync(await download.path());
+  expect(csv.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+  const text = csv.toString('utf8');
+  expect(text).toContain('TEA-001');
+  expect(text).toContain('30.00');
 
   const list = await app.call<{ status: string; total: number; method: string; agentId: string }[]>(
     'settlement.list',

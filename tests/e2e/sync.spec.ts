@@ -14,7 +14,8 @@ import { createServerDb, type ServerDb } from '../../server/db';
 import type { SyncDb } from '../../server/sync/schema';
 import { test, expect, startedBusiness, ROOT } from './fixtures';
 
-test.describe.configure({ timeout: 240_000 });
+// The build machines are shared and often loaded: generous time, never a timed assertion.
+test.describe.configure({ timeout: 420_000 });
 const SLOW = { timeout: 60_000 };
 const PASSWORD = 'correct horse battery';
 const JWT_SECRET = 'e2e-secret-e2e-secret-e2e-secret-e2e-secret';

@@ -109,6 +109,8 @@ export function CreateAgentDialog({ open, uplineId, onClose, onCreated }: Create
         <Form.Item name="notes" label={t('field.notes')}>
           <Input.TextArea rows={2} />
         </Form.Item>
+        {/* Enter in any field saves, as the OK button does. */}
+        <button type="submit" hidden aria-hidden tabIndex={-1} />
       </Form>
     </Modal>
   );
@@ -207,6 +209,8 @@ export function EditAgentDialog({
         <Form.Item name="notes" label={t('field.notes')}>
           <Input.TextArea rows={2} />
         </Form.Item>
+        {/* Enter in any field saves, as the OK button does. */}
+        <button type="submit" hidden aria-hidden tabIndex={-1} />
       </Form>
     </Modal>
   );
@@ -301,6 +305,8 @@ export function MoveAgentDialog({
         <Form.Item name="reason" label={t('reason')}>
           <Input data-testid="move-reason" />
         </Form.Item>
+        {/* Enter in any field saves, as the OK button does. */}
+        <button type="submit" hidden aria-hidden tabIndex={-1} />
       </Form>
     </Modal>
   );

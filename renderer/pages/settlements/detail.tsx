@@ -301,6 +301,8 @@ function MarkPaidDialog({ id, onClose }: { id: string | null; onClose: () => voi
         <Form.Item name="paidBy" label={t('paidBy')}>
           <Input />
         </Form.Item>
+        {/* Enter in any field saves, as the OK button does. */}
+        <button type="submit" hidden aria-hidden tabIndex={-1} />
       </Form>
     </Modal>
   );
