@@ -34,7 +34,14 @@ export class BenchDevice {
       ...(options.pullLimit ? { pullLimit: options.pullLimit } : {}),
       fetch: async (url, init) => {
         const start = performance.now();
-        const res = await fetch(url, init);
+        const res = await fetch(url, init).catch((err: unknown) => {
+          // The client reports only "fetch failed": keep the cause for the bench's log.
+          const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+          process.stderr.write(
+            `[bench] ${new URL(url).pathname} failed after ${Math.round(performance.now() - start)} ms: ${cause?.code ?? ''} ${cause?.message ?? String(err)}\n`,
+          );
+          throw err;
+        });
         // Read the body here so the figure holds the whole answer; the client reads it again.
         const text = await res.text();
         const end = performance.now();

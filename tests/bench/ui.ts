@@ -197,14 +197,15 @@ async function measureCustomerRows(page: Page, url: string): Promise<Line[]> {
     await page.goto('about:blank');
     await page.goto(`${url}#/customers`);
     const table = page.getByTestId('customers-table');
-    await table.locator('tbody tr').nth(5).waitFor({ timeout: 60_000 });
+    // antd's virtual table draws rows as div.ant-table-row; a plain one as tr.
+    await table.locator('tr.ant-table-row, .ant-table-row').nth(5).waitFor({ timeout: 120_000 });
     const box = (await table.boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 300));
     const counts: number[] = [];
     const visible: number[] = [];
     const sampleRows = () =>
       table.evaluate((el) => {
-        const rows = el.querySelectorAll('tr');
+        const rows = new Set([...el.querySelectorAll('tr, .ant-table-row')]);
         const view = el.getBoundingClientRect();
         let seen = 0;
         for (const r of rows) {
@@ -212,7 +213,7 @@ async function measureCustomerRows(page: Page, url: string): Promise<Line[]> {
           if (b.height > 0 && b.bottom > view.top && b.top < Math.min(view.bottom, innerHeight))
             seen++;
         }
-        return { inDom: rows.length, visible: seen };
+        return { inDom: rows.size, visible: seen };
       });
     // Scroll down through the list in big wheel steps, then jump far with a fast fling.
     for (let i = 0; i < 60; i++) {

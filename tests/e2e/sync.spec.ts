@@ -220,6 +220,8 @@ test('the owner invites an agent, who joins with the code from a new store; the 
     const agentPage = await browser.newPage();
     await agentPage.goto(`${device.url}#/sync`);
     await agentPage.getByTestId('sync-tab-join').click();
+    await expect(agentPage.getByTestId('sync-form-join')).toBeVisible(SLOW);
+    await app.shot(agentPage, 'sync-agent-join-form');
     await fillConnect(agentPage, {
       serverUrl: server.url,
       email: 'wang@example.com',

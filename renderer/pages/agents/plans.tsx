@@ -108,7 +108,7 @@ function PlanList() {
             dataIndex: 'effectiveTo',
             render: (d: string | null) => d ?? t('openEnded'),
           },
-          { title: t('base'), dataIndex: 'base', render: (b: string) => t(`baseName.${b}`) },
+          { title: t('base'), dataIndex: 'base', render: (b: string) => t(`baseShort.${b}`) },
           {
             title: t('levelName.0'),
             key: 'r0',

@@ -128,8 +128,9 @@ export default function DashboardPage(_props: PageProps) {
   const agents = useApi('agent.top', { ...period, limit: 6 });
   // commission.report reads the whole commission ledger of the period (tens of seconds on a
   // million orders; the core host runs one query at a time): asked only once the headline
-  // figures are in, so it never holds them up.
-  const commissions = useApi('commission.report', period, { enabled: !!dash.data });
+  // figures are all in, so it never holds them up.
+  const headlineIn = !!dash.data && !!low.data && !!agents.data && (!daily || !!byDay.data);
+  const commissions = useApi('commission.report', period, { enabled: headlineIn });
 
   const d = dash.data;
   const trendRows = daily ? byDay.data?.rows : d?.trend;
