@@ -11,6 +11,7 @@ import { useApi } from '../api/hooks';
 import { bridge, isBrowserMode } from '../api/bridge';
 import { setLanguage, type Lang } from '../i18n';
 import type { AppInfo } from '../../core/host/bridge';
+import { SyncIndicator } from '../components/SyncIndicator';
 
 function LanguageSelect() {
   const { t, i18n } = useTranslation();
@@ -52,7 +53,25 @@ export function App() {
       />
     );
   }
+  const key = route[0] ?? 'dashboard';
+  const page = pages.find((p) => p.key === key) ?? pages[0]!;
+  const Page = page.component;
+
   if (onboarding || (workspace.data && !workspace.data.settings)) {
+    // A new device joining a cloud business (or as an agent) opens the sync page before it
+    // has a business of its own.
+    if (!onboarding && page.key === 'sync') {
+      return (
+        <div className="welcome-shell">
+          <div className="welcome-lang no-print">
+            <SyncIndicator /> <LanguageSelect />
+          </div>
+          <Suspense fallback={<Spin fullscreen />}>
+            <Page params={route.slice(1)} />
+          </Suspense>
+        </div>
+      );
+    }
     return (
       <div className="welcome-shell">
         <div className="welcome-lang no-print">
@@ -64,10 +83,6 @@ export function App() {
       </div>
     );
   }
-
-  const key = route[0] ?? 'dashboard';
-  const page = pages.find((p) => p.key === key) ?? pages[0]!;
-  const Page = page.component;
 
   if (page.key === 'reports' && route[1] === 'print') {
     return (
@@ -124,9 +139,7 @@ export function App() {
             >
               {t('store')}: {info?.storeFile}
             </Typography.Text>
-            <Typography.Text type="secondary" data-testid="sync-status">
-              {t('localOnly')}
-            </Typography.Text>
+            <SyncIndicator />
             {isBrowserMode ? (
               <Typography.Text type="secondary">{t('browserMode')}</Typography.Text>
             ) : null}

@@ -10,6 +10,7 @@ import { messages as expenses } from './expenses/i18n';
 import { messages as reports } from './reports/i18n';
 import { messages as settings } from './settings/i18n';
 import { messages as welcome } from './welcome/i18n';
+import { messages as sync } from './sync/i18n';
 
 export const pageMessages: Record<
   string,
@@ -26,4 +27,5 @@ export const pageMessages: Record<
   reports,
   settings,
   welcome,
+  sync,
 };

@@ -12,6 +12,7 @@ import {
   UserOutlined,
   ApartmentOutlined,
   AccountBookOutlined,
+  CloudSyncOutlined,
 } from '@ant-design/icons';
 
 export interface PageProps {
@@ -35,6 +36,7 @@ export const pages: PageDef[] = [
   { key: 'settlements', icon: DollarOutlined, component: lazy(() => import('./settlements')) },
   { key: 'expenses', icon: AccountBookOutlined, component: lazy(() => import('./expenses')) },
   { key: 'reports', icon: BarChartOutlined, component: lazy(() => import('./reports')) },
+  { key: 'sync', icon: CloudSyncOutlined, component: lazy(() => import('./sync')) },
   { key: 'settings', icon: SettingOutlined, component: lazy(() => import('./settings')) },
 ];
 
