@@ -24,6 +24,8 @@ export class BenchDevice {
   core: Core;
   /** Every request the client made, in order (cleared by the caller between phases). */
   requests: RequestTiming[] = [];
+  /** Requests repeated after a reset connection. */
+  retries = 0;
 
   constructor(name: string, options: { pullLimit?: number } = {}) {
     this.dir = mkdtempSync(join(tmpdir(), `qd-bench-${name}-`));
@@ -34,14 +36,21 @@ export class BenchDevice {
       ...(options.pullLimit ? { pullLimit: options.pullLimit } : {}),
       fetch: async (url, init) => {
         const start = performance.now();
-        const res = await fetch(url, init).catch((err: unknown) => {
-          // The client reports only "fetch failed": keep the cause for the bench's log.
+        let res: Response;
+        try {
+          res = await fetch(url, init);
+        } catch (err) {
+          // A keep-alive socket the server closed while this process was busy recording (both
+          // ends share one event loop here) is reset on reuse; a push or pull is safe to repeat
+          // (seqs, cursors), and the app's client would retry too. Once, counted, logged.
           const cause = (err as { cause?: { code?: string; message?: string } }).cause;
           process.stderr.write(
-            `[bench] ${new URL(url).pathname} failed after ${Math.round(performance.now() - start)} ms: ${cause?.code ?? ''} ${cause?.message ?? String(err)}\n`,
+            `[bench] ${new URL(url).pathname} failed after ${Math.round(performance.now() - start)} ms (${cause?.code ?? ''} ${cause?.message ?? String(err)}); retrying once\n`,
           );
-          throw err;
-        });
+          if (cause?.code !== 'ECONNRESET') throw err;
+          this.retries += 1;
+          res = await fetch(url, init);
+        }
         // Read the body here so the figure holds the whole answer; the client reads it again.
         const text = await res.text();
         const end = performance.now();

@@ -426,6 +426,7 @@ export async function measurePush(kind: StoreKind, mutations: number): Promise<v
       n: 1,
       details: {
         pushes: pushes.count,
+        retriedAfterReset: device.retries,
         pushWaitS: seconds(pushes.ms),
         applied: status.applied ?? 0,
         rejected: status.rejected ?? 0,
