@@ -112,8 +112,10 @@ export async function commissionStatusSums(
   // Entries in settlements: from their rollup status to settled (paid) or inDraft.
   const settledFrom =
     agent === undefined
-      ? sql`settlement_entries se LEFT JOIN settlements s ON s.id = se.settlement_id
-            JOIN commission_entries e ON e.id = se.entry_id`
+      ? // CROSS JOIN keeps the (small) settlement entries driving the loop; otherwise the
+        // planner walks the whole ledger by accrual day and probes settlements for each entry.
+        sql`settlement_entries se CROSS JOIN commission_entries e ON e.id = se.entry_id
+            LEFT JOIN settlements s ON s.id = se.settlement_id`
       : sql`settlements s JOIN settlement_entries se ON se.settlement_id = s.id
             JOIN commission_entries e ON e.id = se.entry_id AND e.agent_id = ${agent}`;
   const inSettlements = await sql<{
