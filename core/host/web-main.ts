@@ -26,7 +26,7 @@ mkdirSync(dirname(storeFile), { recursive: true });
 if (opts.build) {
   const built = spawnSync(
     process.execPath,
-    [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'],
+    [join(root, 'scripts/build-renderer.mjs')],
     { cwd: root, stdio: ['ignore', 2, 2] },
   );
   if (built.status !== 0) {
