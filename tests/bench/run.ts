@@ -8,6 +8,7 @@
 //   QUNDESK_BENCH_SEED       demo seed (default 1)
 //   QUNDESK_BENCH_SAMPLES    samples per query measure (default 30, at least 30 is advised)
 //   QUNDESK_BENCH_DIR        where stores are kept (default .bench)
+//   QUNDESK_BENCH_UI=0       skip the browser-mode measures (tests/bench/ui.ts)
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,7 @@ import {
 } from './measures';
 import { measurePaidOrder, measureTopAgentStatement } from './commissions';
 import { log } from './report';
+import { benchUi } from './ui';
 
 const env = (name: string, fallback: number) => {
   const v = process.env[name];
@@ -61,4 +63,8 @@ log('paid order with three beneficiaries');
 await measurePaidOrder(Math.max(samples, 200));
 log('memory');
 measureMemory(file, spec.endDay, samples);
+if (process.env.QUNDESK_BENCH_UI !== '0') {
+  log('browser mode (QUNDESK_BENCH_UI=0 skips it)');
+  for (const line of await benchUi(file)) process.stdout.write(`${JSON.stringify(line)}\n`);
+}
 log('done');

@@ -2,14 +2,14 @@
 // `qundesk report pnl` on the same store; the printable view shows the report's totals and
 // prints to a PDF.
 //
-// PDF text is not checked inside the PDF: Chromium writes compressed streams with subset
-// CID fonts, and no PDF text extractor (pdfjs-dist, pdf-parse) is installed. The test checks
-// the totals in the printable DOM that the PDF is made from, and that page.pdf() of that
-// view gives a PDF.
+// The PDF is what Chromium prints from the printable view (Electron's printToPDF and the
+// browser's "Save as PDF" do the same); its text is read back with pdfjs-dist and must hold
+// every total of the report.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { test, expect, ROOT, type WebApp } from './fixtures';
 import { formatAmount, toMajor } from '../../core/money';
 
@@ -149,6 +149,18 @@ test('the printable P&L shows the report totals and prints to a PDF', async ({ a
   const pdf = await page.pdf({ format: 'A4', landscape: true, printBackground: true });
   expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
   expect(pdf.length).toBeGreaterThan(10_000);
+  const doc = await getDocument({ data: new Uint8Array(pdf) }).promise;
+  let text = '';
+  for (let i = 1; i <= doc.numPages; i++) {
+    const content = await (await doc.getPage(i)).getTextContent();
+    text += content.items.map((it) => ('str' in it ? it.str : '')).join('\n') + '\n';
+  }
+  for (const k of FIGURES) {
+    const total = k === 'orders' ? String(expected.totals[k]) : formatAmount(expected.totals[k]);
+    expect(text, `the PDF shows the ${k} total ${total}`).toContain(total);
+  }
+  // CJK glyphs come out one item each: compare without the separators.
+  expect(text.replace(/\s/g, '')).toContain('合计');
 });
 
 test('the compliance tab shows the Art. 7 view and its warnings', async ({ app, page }) => {
