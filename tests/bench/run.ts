@@ -9,6 +9,7 @@
 //   QUNDESK_BENCH_SAMPLES    samples per query measure (default 30, at least 30 is advised)
 //   QUNDESK_BENCH_DIR        where stores are kept (default .bench)
 //   QUNDESK_BENCH_UI=0       skip the browser-mode measures (tests/bench/ui.ts)
+//   QUNDESK_BENCH_SYNC=0     skip the sync measures (tests/bench/sync.ts)
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +24,7 @@ import {
 import { measurePaidOrder, measureTopAgentStatement } from './commissions';
 import { log } from './report';
 import { benchUi } from './ui';
+import { measureSync, syncBenchOptions } from './sync';
 
 const env = (name: string, fallback: number) => {
   const v = process.env[name];
@@ -66,5 +68,9 @@ measureMemory(file, spec.endDay, samples);
 if (process.env.QUNDESK_BENCH_UI !== '0') {
   log('browser mode (QUNDESK_BENCH_UI=0 skips it)');
   for (const line of await benchUi(file)) process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+if (process.env.QUNDESK_BENCH_SYNC !== '0') {
+  log('sync on loopback (QUNDESK_BENCH_SYNC=0 skips it; knobs in tests/bench/sync.ts)');
+  await measureSync(syncBenchOptions());
 }
 log('done');
