@@ -24,11 +24,10 @@ const storeFile = resolve(opts.store ?? join(homedir(), '.qundesk', 'qundesk.sql
 mkdirSync(dirname(storeFile), { recursive: true });
 
 if (opts.build) {
-  const built = spawnSync(
-    process.execPath,
-    [join(root, 'scripts/build-renderer.mjs')],
-    { cwd: root, stdio: ['ignore', 2, 2] },
-  );
+  const built = spawnSync(process.execPath, [join(root, 'scripts/build-renderer.mjs')], {
+    cwd: root,
+    stdio: ['ignore', 2, 2],
+  });
   if (built.status !== 0) {
     process.stderr.write('Building the renderer failed; see above.\n');
     process.exit(1);
