@@ -52,6 +52,11 @@ export interface SyncClientOptions {
   pullLimit?: number;
   /** The schema version this device reports (tests of old clients). */
   schemaVersion?: number;
+  /**
+   * Each request (answer included) gives up after this long, so a server that accepts the
+   * connection and never answers cannot hold the core's one-at-a-time queue. Default 30 s.
+   */
+  requestTimeoutMs?: number;
 }
 
 export interface Session {
@@ -86,6 +91,7 @@ export class SyncClient {
   readonly store: Store;
   private readonly clock: Clock;
   private readonly fetchFn: Fetch;
+  private readonly requestTimeoutMs: number;
   private readonly random: () => number;
   private readonly opts: SyncClientOptions;
   private accessToken: string | null = null;
@@ -104,6 +110,7 @@ export class SyncClient {
     this.store = opts.store;
     this.clock = opts.clock ?? systemClock;
     this.fetchFn = opts.fetch ?? ((url, init) => fetch(url, init));
+    this.requestTimeoutMs = opts.requestTimeoutMs ?? 30_000;
     this.random = opts.random ?? Math.random;
     this.status = signedIn(this.store.sqlite)
       ? getState(this.store.sqlite, 'update_required') !== null
@@ -211,6 +218,7 @@ export class SyncClient {
           ...(token ? { authorization: `Bearer ${token}` } : {}),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(this.requestTimeoutMs),
       });
     } catch (err) {
       throw new SyncHttpError(
