@@ -3,6 +3,7 @@
 // the customer search index are kept in step: the P&L contributions of every source a change
 // touches are taken out before and added back after, by the same SQL the services use.
 import type BetterSqlite3 from 'better-sqlite3';
+import { prepared } from '../../db/prepared';
 import { ADD_SOURCE_SQL, type PnlSourceKind } from '../../db/pnl';
 import { searchTerms } from '../customers/search';
 import { rowOps, tableSpec, type Row } from './tables';
@@ -31,18 +32,18 @@ function sourcesOf(sqlite: BetterSqlite3.Database, tbl: string, row: Row, out: S
   };
   const ofOrder = (orderId: unknown) => {
     add('order', orderId);
-    for (const r of sqlite
-      .prepare('SELECT id FROM order_fees WHERE order_id = ?')
+    for (const r of prepared(sqlite, 'SELECT id FROM order_fees WHERE order_id = ?')
       .pluck()
       .all(orderId))
       add('order_fee', r);
-    for (const r of sqlite
-      .prepare('SELECT id FROM refunds WHERE order_id = ?')
+    for (const r of prepared(sqlite, 'SELECT id FROM refunds WHERE order_id = ?')
       .pluck()
       .all(orderId))
       add('refund', r);
-    for (const r of sqlite
-      .prepare('SELECT DISTINCT source_id FROM commission_entries WHERE order_id = ?')
+    for (const r of prepared(
+      sqlite,
+      'SELECT DISTINCT source_id FROM commission_entries WHERE order_id = ?',
+    )
       .pluck()
       .all(orderId))
       add('commission', r);
@@ -103,7 +104,7 @@ export function applyRowChanges(
       if (old) sourcesOf(sqlite, c.tbl, old, sources);
       if (c.row) sourcesOf(sqlite, c.tbl, c.row, sources);
     }
-    const sub = sqlite.prepare(SUB_SOURCE_SQL);
+    const sub = prepared(sqlite, SUB_SOURCE_SQL);
     for (const s of sources) sub.run(...s.split('\u0000'));
   }
   const customers = new Set<string>();
@@ -112,24 +113,23 @@ export function applyRowChanges(
     if (!spec) throw new Error(`sync: ${c.tbl} is not a synced table`);
     if (options.search && c.tbl === 'customers') {
       // The search index is keyed by the customer's rowid: drop the old terms while it exists.
-      const rowid = sqlite.prepare('SELECT rowid FROM customers WHERE id = ?').pluck().get(c.pk);
+      const rowid = prepared(sqlite, 'SELECT rowid FROM customers WHERE id = ?').pluck().get(c.pk);
       if (rowid !== undefined)
-        sqlite.prepare('DELETE FROM customer_search WHERE rowid = ?').run(rowid);
+        prepared(sqlite, 'DELETE FROM customer_search WHERE rowid = ?').run(rowid);
       customers.add(c.pk);
     }
     if (c.row === null) ops.remove(spec, c.pk);
     else ops.upsert(spec, c.row);
   }
   if (options.pnl) {
-    const add = sqlite.prepare(ADD_SOURCE_SQL);
+    const add = prepared(sqlite, ADD_SOURCE_SQL);
     for (const s of sources) add.run(...s.split('\u0000'));
   }
   for (const id of customers) {
-    const c = sqlite
-      .prepare(
-        'SELECT rowid, name, phone, wechat_id, deleted_at, erased_at FROM customers WHERE id = ?',
-      )
-      .get(id) as
+    const c = prepared(
+      sqlite,
+      'SELECT rowid, name, phone, wechat_id, deleted_at, erased_at FROM customers WHERE id = ?',
+    ).get(id) as
       | {
           rowid: number;
           name: string;
@@ -140,8 +140,9 @@ export function applyRowChanges(
         }
       | undefined;
     if (!c || c.deleted_at !== null || c.erased_at !== null) continue;
-    sqlite
-      .prepare('INSERT INTO customer_search (rowid, terms) VALUES (?, ?)')
-      .run(c.rowid, searchTerms({ name: c.name, phone: c.phone, wechatId: c.wechat_id }));
+    prepared(sqlite, 'INSERT INTO customer_search (rowid, terms) VALUES (?, ?)').run(
+      c.rowid,
+      searchTerms({ name: c.name, phone: c.phone, wechatId: c.wechat_id }),
+    );
   }
 }

@@ -2,6 +2,7 @@
 // names a mutation, triggers keep the first image of every row it touches (sync_undo); while
 // sync_capture.applying is set, sync writes server rows past the append-only guards.
 import type BetterSqlite3 from 'better-sqlite3';
+import { prepared } from '../../db/prepared';
 
 export interface UndoRow {
   seq: number;
@@ -11,22 +12,22 @@ export interface UndoRow {
 }
 
 export function setCapture(sqlite: BetterSqlite3.Database, seq: number | null): void {
-  sqlite.prepare('UPDATE sync_capture SET seq = ? WHERE id = 1').run(seq);
+  prepared(sqlite, 'UPDATE sync_capture SET seq = ? WHERE id = 1').run(seq);
 }
 
 export function setApplying(sqlite: BetterSqlite3.Database, on: boolean): void {
-  sqlite.prepare('UPDATE sync_capture SET applying = ? WHERE id = 1').run(on ? 1 : 0);
+  prepared(sqlite, 'UPDATE sync_capture SET applying = ? WHERE id = 1').run(on ? 1 : 0);
 }
 
 /** The rows a mutation touched, with their images before it (NULL: the row was new). */
 export function undoOf(sqlite: BetterSqlite3.Database, seq: number): UndoRow[] {
-  return sqlite
-    .prepare('SELECT seq, tbl, pk, before FROM sync_undo WHERE seq = ?')
-    .all(seq) as UndoRow[];
+  return prepared(sqlite, 'SELECT seq, tbl, pk, before FROM sync_undo WHERE seq = ?').all(
+    seq,
+  ) as UndoRow[];
 }
 
 export function dropUndo(sqlite: BetterSqlite3.Database, seq: number): void {
-  sqlite.prepare('DELETE FROM sync_undo WHERE seq = ?').run(seq);
+  prepared(sqlite, 'DELETE FROM sync_undo WHERE seq = ?').run(seq);
 }
 
 /**

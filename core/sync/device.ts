@@ -3,6 +3,7 @@
 // with a rebase: provisional changes are taken back, the server's rows written, the mutations
 // the server has not dealt with yet replayed on top.
 import type BetterSqlite3 from 'better-sqlite3';
+import { prepared } from '../../db/prepared';
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../../db/store';
 import { rebuildPnl } from '../../db/pnl';
@@ -42,7 +43,7 @@ export type StateKey =
   | 'pnl_stale';
 
 export function getState(sqlite: BetterSqlite3.Database, key: StateKey): string | null {
-  const v = sqlite.prepare('SELECT value FROM sync_state WHERE key = ?').pluck().get(key);
+  const v = prepared(sqlite, 'SELECT value FROM sync_state WHERE key = ?').pluck().get(key);
   return typeof v === 'string' ? v : null;
 }
 
@@ -51,13 +52,12 @@ export function setState(
   key: StateKey,
   value: string | null,
 ): void {
-  if (value === null) sqlite.prepare('DELETE FROM sync_state WHERE key = ?').run(key);
+  if (value === null) prepared(sqlite, 'DELETE FROM sync_state WHERE key = ?').run(key);
   else
-    sqlite
-      .prepare(
-        'INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      )
-      .run(key, value);
+    prepared(
+      sqlite,
+      'INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ).run(key, value);
 }
 
 const num = (sqlite: BetterSqlite3.Database, key: StateKey): number =>
@@ -109,19 +109,18 @@ export function createRecorder(
         const at = fixedClock(h.wall, clock.utcOffsetMinutes);
         const captureSeq = signedIn(sqlite) ? seq : null;
         const result = await withCapture(sqlite, captureSeq, hlc, h.wall, () => exec(trx, at));
-        sqlite
-          .prepare(
-            'INSERT INTO sync_outbox (seq, name, args, schema_version, hlc, tz, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          )
-          .run(
-            seq,
-            method,
-            JSON.stringify(input ?? {}),
-            LATEST_VERSION,
-            hlc,
-            tz,
-            new Date(h.wall).toISOString(),
-          );
+        prepared(
+          sqlite,
+          'INSERT INTO sync_outbox (seq, name, args, schema_version, hlc, tz, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        ).run(
+          seq,
+          method,
+          JSON.stringify(input ?? {}),
+          LATEST_VERSION,
+          hlc,
+          tz,
+          new Date(h.wall).toISOString(),
+        );
         setState(sqlite, 'last_seq', String(seq));
         setState(sqlite, 'hlc', hlc);
         return result;
@@ -144,9 +143,10 @@ interface OutboxRow {
 export function pendingPush(sqlite: BetterSqlite3.Database, limit: number): PushedMutation[] {
   const offset = num(sqlite, 'seq_offset');
   const acked = num(sqlite, 'acked_seq');
-  const rows = sqlite
-    .prepare('SELECT seq, name, args, hlc, tz FROM sync_outbox WHERE seq > ? ORDER BY seq LIMIT ?')
-    .all(acked + offset, limit) as OutboxRow[];
+  const rows = prepared(
+    sqlite,
+    'SELECT seq, name, args, hlc, tz FROM sync_outbox WHERE seq > ? ORDER BY seq LIMIT ?',
+  ).all(acked + offset, limit) as OutboxRow[];
   return rows.map((r) => ({
     seq: r.seq - offset,
     name: r.name,
@@ -159,9 +159,8 @@ export function pendingPush(sqlite: BetterSqlite3.Database, limit: number): Push
 export function outboxCount(sqlite: BetterSqlite3.Database): { pending: number; unpushed: number } {
   const offset = num(sqlite, 'seq_offset');
   const acked = num(sqlite, 'acked_seq');
-  const pending = sqlite.prepare('SELECT count(*) FROM sync_outbox').pluck().get() as number;
-  const unpushed = sqlite
-    .prepare('SELECT count(*) FROM sync_outbox WHERE seq > ?')
+  const pending = prepared(sqlite, 'SELECT count(*) FROM sync_outbox').pluck().get() as number;
+  const unpushed = prepared(sqlite, 'SELECT count(*) FROM sync_outbox WHERE seq > ?')
     .pluck()
     .get(acked + offset) as number;
   return { pending, unpushed };
@@ -179,22 +178,21 @@ export async function recordPushResults(
     const offset = num(sqlite, 'seq_offset');
     for (const r of results) {
       if (r.status !== 'rejected') continue;
-      const row = sqlite
-        .prepare('SELECT name, args FROM sync_outbox WHERE seq = ?')
-        .get(r.seq + offset) as { name: string; args: string } | undefined;
+      const row = prepared(sqlite, 'SELECT name, args FROM sync_outbox WHERE seq = ?').get(
+        r.seq + offset,
+      ) as { name: string; args: string } | undefined;
       if (!row) continue;
-      sqlite
-        .prepare(
-          'INSERT OR IGNORE INTO sync_log (seq, name, args, code, reason, at) VALUES (?, ?, ?, ?, ?, ?)',
-        )
-        .run(
-          r.seq + offset,
-          row.name,
-          row.args,
-          r.code ?? 'REJECTED',
-          r.reason ?? '',
-          now.toISOString(),
-        );
+      prepared(
+        sqlite,
+        'INSERT OR IGNORE INTO sync_log (seq, name, args, code, reason, at) VALUES (?, ?, ?, ?, ?, ?)',
+      ).run(
+        r.seq + offset,
+        row.name,
+        row.args,
+        r.code ?? 'REJECTED',
+        r.reason ?? '',
+        now.toISOString(),
+      );
     }
     setState(sqlite, 'acked_seq', String(lastAppliedSeq));
   });
@@ -219,9 +217,10 @@ export async function applyPulledPage(
         setApplying(sqlite, true);
         const offset = num(sqlite, 'seq_offset');
         // The image of each row before the earliest provisional change to it wins.
-        const undo = sqlite
-          .prepare('SELECT tbl, pk, before FROM sync_undo ORDER BY seq DESC')
-          .all() as { tbl: string; pk: string; before: string | null }[];
+        const undo = prepared(
+          sqlite,
+          'SELECT tbl, pk, before FROM sync_undo ORDER BY seq DESC',
+        ).all() as { tbl: string; pk: string; before: string | null }[];
         const restore = new Map<string, RowChange>();
         for (const u of undo)
           restore.set(`${u.tbl}\u0000${u.pk}`, {
@@ -236,16 +235,19 @@ export async function applyPulledPage(
         const deferPnl = options.deferPnl === true || getState(sqlite, 'pnl_stale') !== null;
         if (deferPnl) setState(sqlite, 'pnl_stale', '1');
         applyRowChanges(sqlite, changes, { pnl: !deferPnl, search: true });
-        sqlite.prepare('DELETE FROM sync_undo').run();
-        sqlite.prepare('DELETE FROM sync_outbox WHERE seq <= ?').run(page.lastAppliedSeq + offset);
+        prepared(sqlite, 'DELETE FROM sync_undo').run();
+        prepared(sqlite, 'DELETE FROM sync_outbox WHERE seq <= ?').run(
+          page.lastAppliedSeq + offset,
+        );
         if (num(sqlite, 'acked_seq') < page.lastAppliedSeq)
           setState(sqlite, 'acked_seq', String(page.lastAppliedSeq));
         setApplying(sqlite, false);
 
         const actor = deviceActor(sqlite);
-        const pending = sqlite
-          .prepare('SELECT seq, name, args, hlc, tz FROM sync_outbox ORDER BY seq')
-          .all() as OutboxRow[];
+        const pending = prepared(
+          sqlite,
+          'SELECT seq, name, args, hlc, tz FROM sync_outbox ORDER BY seq',
+        ).all() as OutboxRow[];
         for (const m of pending) {
           const wall = decodeHlc(m.hlc)?.wall ?? 0;
           try {

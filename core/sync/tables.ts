@@ -1,6 +1,7 @@
 // The synced tables and the generic row operations sync needs on them: a row's key, its JSON
 // image, upsert and delete by key. One list for the device, the server's mirror and the wire.
 import type BetterSqlite3 from 'better-sqlite3';
+import { prepared } from '../../db/prepared';
 import { SYNCED_TABLES_V4 } from '../../db/migrations/004_sync';
 
 export type Row = Record<string, unknown>;
@@ -57,38 +58,50 @@ export interface RowOps {
   all(spec: TableSpec): Row[];
 }
 
-export function rowOps(sqlite: BetterSqlite3.Database): RowOps {
-  const cache = new Map<string, BetterSqlite3.Statement>();
-  const stmt = (sql: string) => {
-    let s = cache.get(sql);
-    if (!s) {
-      s = sqlite.prepare(sql);
-      cache.set(sql, s);
-    }
-    return s;
+interface TableSql {
+  get: string;
+  upsert: string;
+  remove: string;
+  all: string;
+}
+
+const sqlByTable = new Map<string, TableSql>();
+
+/** The statements' text per table, built once. */
+function tableSql(spec: TableSpec): TableSql {
+  let t = sqlByTable.get(spec.name);
+  if (t) return t;
+  const cols = spec.columns.join(', ');
+  const nonKey = spec.columns.filter((c) => !spec.pk.includes(c));
+  t = {
+    get: `SELECT ${cols} FROM ${spec.name} WHERE ${keyWhere(spec)}`,
+    upsert:
+      `INSERT INTO ${spec.name} (${cols}) VALUES (${spec.columns.map(() => '?').join(', ')}) ` +
+      (nonKey.length === 0
+        ? `ON CONFLICT (${spec.pk.join(', ')}) DO NOTHING`
+        : `ON CONFLICT (${spec.pk.join(', ')}) DO UPDATE SET ${nonKey.map((c) => `${c} = excluded.${c}`).join(', ')}`),
+    remove: `DELETE FROM ${spec.name} WHERE ${keyWhere(spec)}`,
+    all: `SELECT ${cols} FROM ${spec.name} ORDER BY ${spec.pk.join(', ')}`,
   };
+  sqlByTable.set(spec.name, t);
+  return t;
+}
+
+export function rowOps(sqlite: BetterSqlite3.Database): RowOps {
   return {
     get(spec, key) {
-      return stmt(
-        `SELECT ${spec.columns.join(', ')} FROM ${spec.name} WHERE ${keyWhere(spec)}`,
-      ).get(...keyValues(spec, key)) as Row | undefined;
+      return prepared(sqlite, tableSql(spec).get).get(...keyValues(spec, key)) as Row | undefined;
     },
     upsert(spec, row) {
-      const nonKey = spec.columns.filter((c) => !spec.pk.includes(c));
-      const sql =
-        `INSERT INTO ${spec.name} (${spec.columns.join(', ')}) VALUES (${spec.columns.map(() => '?').join(', ')}) ` +
-        (nonKey.length === 0
-          ? `ON CONFLICT (${spec.pk.join(', ')}) DO NOTHING`
-          : `ON CONFLICT (${spec.pk.join(', ')}) DO UPDATE SET ${nonKey.map((c) => `${c} = excluded.${c}`).join(', ')}`);
-      stmt(sql).run(...spec.columns.map((c) => (row[c] === undefined ? null : row[c])));
+      prepared(sqlite, tableSql(spec).upsert).run(
+        ...spec.columns.map((c) => (row[c] === undefined ? null : row[c])),
+      );
     },
     remove(spec, key) {
-      stmt(`DELETE FROM ${spec.name} WHERE ${keyWhere(spec)}`).run(...keyValues(spec, key));
+      prepared(sqlite, tableSql(spec).remove).run(...keyValues(spec, key));
     },
     all(spec) {
-      return stmt(
-        `SELECT ${spec.columns.join(', ')} FROM ${spec.name} ORDER BY ${spec.pk.join(', ')}`,
-      ).all() as Row[];
+      return prepared(sqlite, tableSql(spec).all).all() as Row[];
     },
   };
 }

@@ -6,7 +6,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import pg from 'pg';
-import { applyPragmas } from '../../db/store';
+import { applyPragmas, cachingStatements } from '../../db/store';
 import { serverMigrationProvider } from './migrations';
 import type { ServerSchema } from './schema';
 
@@ -64,7 +64,10 @@ async function openSqlite(file: string): Promise<ServerDb> {
     sqlite.close();
     throw err;
   }
-  const db = new Kysely<ServerSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  // Prepared statements are kept (Kysely's SQLite driver prepares every query anew).
+  const db = new Kysely<ServerSchema>({
+    dialect: new SqliteDialect({ database: cachingStatements(sqlite) }),
+  });
   return finishOpen(db, 'sqlite');
 }
 

@@ -3,7 +3,7 @@
 // and writes the rows it changed (and their new visibility) with the next cursor, the device's
 // last seq and the mutation's result in one transaction. A pull returns the rows changed
 // since a cursor, in the caller's scope, a page at a time up to a checkpoint.
-import { sql, type Transaction } from 'kysely';
+import { sql, type Insertable, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema';
 import { AppError } from '../../core/api/errors';
 import { toErrorBody } from '../../core/api/dispatcher';
@@ -11,7 +11,8 @@ import type { Actor } from '../../core/api/context';
 import { dropUndo, undoOf } from '../../core/sync/capture';
 import { clampHlc, decodeHlc, encodeHlc } from '../../core/sync/hlc';
 import { fixedClock, runMutation } from '../../core/sync/mutation';
-import { rowOps, tableSpec, type Row } from '../../core/sync/tables';
+import { rowKey, rowOps, tableSpec, type Row } from '../../core/sync/tables';
+import { prepared } from '../../db/prepared';
 import {
   DEFAULT_PULL_LIMIT,
   MAX_CLIENT_SCHEMA,
@@ -29,7 +30,7 @@ import type { ServerDialect } from '../db';
 import type { AuthContext } from '../auth';
 import { catchUp, MirrorCache, type Mirror } from './mirror';
 import { CHILDREN, EVERYONE, OWNER, scopeOf } from './scope';
-import type { SyncDb, SyncTrx } from './schema';
+import type { SyncDb, SyncMutationsTable, SyncTrx } from './schema';
 
 /** Profile edits merged field by field, last writer (by clock) wins. */
 const PROFILE_UPDATES: Record<string, string> = {
@@ -130,6 +131,10 @@ export class SyncEngine {
     const actor = actorOf(auth);
     const nowMs = this.now().getTime();
     const at = this.now().toISOString();
+    // Rows and results are written once per push, not once per mutation (a push of 200
+    // mutations was ~1,500 statements, each a round trip on PostgreSQL).
+    const writes = new PendingWrites(ws, this.dialect);
+    const done: Insertable<SyncMutationsTable>[] = [];
 
     for (const m of body.mutations) {
       if (m.seq <= last) {
@@ -184,7 +189,7 @@ export class SyncEngine {
             },
           );
           cursor += 1;
-          await this.writeChanges(strx, mirror, cursor);
+          await this.writeChanges(strx, mirror, cursor, writes);
           await this.recordFieldClocks(strx, ws, m.name, args, hlcText);
           result = { seq: m.seq, status: 'applied' };
         }
@@ -193,25 +198,28 @@ export class SyncEngine {
         const e = err instanceof AppError ? err.toBody() : toErrorBody(err);
         result = { seq: m.seq, status: 'rejected', code: e.code, reason: e.message };
       }
-      await strx
-        .insertInto('sync_mutations')
-        .values({
-          workspace_id: ws,
-          device_id: auth.deviceId,
-          seq: m.seq,
-          name: m.name,
-          args: JSON.stringify(m.args ?? {}),
-          hlc: m.hlc,
-          status: result.status,
-          code: result.code ?? null,
-          reason: result.reason ?? null,
-          cursor,
-          applied_at: at,
-        })
-        .execute();
+      done.push({
+        workspace_id: ws,
+        device_id: auth.deviceId,
+        seq: m.seq,
+        name: m.name,
+        args: JSON.stringify(m.args ?? {}),
+        hlc: m.hlc,
+        status: result.status,
+        code: result.code ?? null,
+        reason: result.reason ?? null,
+        cursor,
+        applied_at: at,
+      });
       results.push(result);
       last = m.seq;
     }
+    await writes.flush(strx);
+    for (let i = 0; i < done.length; i += MUTATIONS_PER_INSERT)
+      await strx
+        .insertInto('sync_mutations')
+        .values(done.slice(i, i + MUTATIONS_PER_INSERT))
+        .execute();
     await strx
       .insertInto('sync_devices')
       .values({ workspace_id: ws, device_id: auth.deviceId, last_seq: last })
@@ -225,49 +233,47 @@ export class SyncEngine {
     return { response: { results, lastAppliedSeq: last, ...(gap ? { gap } : {}) }, cursor };
   }
 
-  /** Writes the rows the last mutation touched (and re-scoped children) at `version`. */
-  private async writeChanges(strx: SyncTrx, mirror: Mirror, version: number): Promise<void> {
+  /**
+   * Queues the rows the last mutation touched (and re-scoped children) at `version`. The scope
+   * each row had before is read once per mutation for the rows this push has not written yet.
+   */
+  private async writeChanges(
+    strx: SyncTrx,
+    mirror: Mirror,
+    version: number,
+    writes: PendingWrites,
+  ): Promise<void> {
     const sqlite = mirror.store.sqlite;
-    const ws = mirror.workspaceId;
     const ops = rowOps(sqlite);
     const touched = undoOf(sqlite, CAPTURE_SEQ);
     dropUndo(sqlite, CAPTURE_SEQ);
     const moved = new Set<string>();
-    const queue: { tbl: string; pk: string; cascade: boolean }[] = touched.map((u) => ({
-      tbl: u.tbl,
-      pk: u.pk,
-      cascade: true,
-    }));
+    let queue: { tbl: string; pk: string }[] = touched.map((u) => ({ tbl: u.tbl, pk: u.pk }));
     const seen = new Set<string>();
     while (queue.length > 0) {
-      const { tbl, pk, cascade } = queue.shift()!;
-      const key = `${tbl}\u0000${pk}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const spec = tableSpec(tbl)!;
-      const row = ops.get(spec, pk);
-      const prev = await strx
-        .selectFrom('sync_rows')
-        .select('scope')
-        .where('workspace_id', '=', ws)
-        .where('tbl', '=', tbl)
-        .where('pk', '=', pk)
-        .executeTakeFirst();
-      const scope = row ? scopeOf(sqlite, tbl, row) : (prev?.scope ?? OWNER);
-      await upsertRow(strx, ws, tbl, pk, row ? JSON.stringify(row) : null, version, scope);
-      if (tbl === 'agent_closure') moved.add((JSON.parse(pk) as string[])[1]!);
-      if (row && cascade && prev && prev.scope !== scope) {
-        for (const [child, column] of CHILDREN[tbl] ?? []) {
-          const cspec = tableSpec(child)!;
-          const keys = sqlite
-            .prepare(`SELECT ${cspec.pk.join(', ')} FROM ${child} WHERE ${column} = ?`)
-            .all(pk) as Row[];
-          for (const k of keys) {
-            const ck =
-              cspec.pk.length === 1
-                ? String(k[cspec.pk[0]!])
-                : JSON.stringify(cspec.pk.map((c) => k[c]));
-            queue.push({ tbl: child, pk: ck, cascade: true });
+      const level = queue.filter(({ tbl, pk }) => {
+        const key = rowId(tbl, pk);
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+      queue = [];
+      const prevScopes = await writes.scopesBefore(strx, level);
+      for (const { tbl, pk } of level) {
+        const spec = tableSpec(tbl)!;
+        const row = ops.get(spec, pk);
+        const prev = prevScopes.get(rowId(tbl, pk));
+        const scope = row ? scopeOf(sqlite, tbl, row) : (prev ?? OWNER);
+        writes.put(tbl, pk, row ? JSON.stringify(row) : null, version, scope);
+        if (tbl === 'agent_closure') moved.add((JSON.parse(pk) as string[])[1]!);
+        if (row && prev !== undefined && prev !== scope) {
+          for (const [child, column] of CHILDREN[tbl] ?? []) {
+            const cspec = tableSpec(child)!;
+            const keys = prepared(
+              sqlite,
+              `SELECT ${cspec.pk.join(', ')} FROM ${child} WHERE ${column} = ?`,
+            ).all(pk) as Row[];
+            for (const k of keys) queue.push({ tbl: child, pk: rowKey(cspec, k) });
           }
         }
       }
@@ -275,10 +281,11 @@ export class SyncEngine {
     if (moved.size > 0) {
       // The tree changed: rows of these agents are now seen by other uplines. A new version
       // makes every agent device look at them again (and drop what it may no longer hold).
+      await writes.flush(strx);
       await strx
         .updateTable('sync_rows')
         .set({ version })
-        .where('workspace_id', '=', ws)
+        .where('workspace_id', '=', mirror.workspaceId)
         .where('scope', 'in', [...moved])
         .where('version', '<', version)
         .execute();
@@ -440,26 +447,105 @@ export class SyncEngine {
 
 const SUPERSEDED = Symbol('superseded');
 
-async function upsertRow(
-  strx: SyncTrx,
-  ws: string,
-  tbl: string,
-  pk: string,
-  data: string | null,
-  version: number,
-  scope: string,
-): Promise<void> {
-  const shared = scope === OWNER ? 0 : 1;
-  await strx
-    .insertInto('sync_rows')
-    .values({ workspace_id: ws, tbl, pk, data, version, scope, once_shared: shared })
-    .onConflict((oc) =>
-      oc.columns(['workspace_id', 'tbl', 'pk']).doUpdateSet((eb) => ({
-        data,
-        version,
-        scope,
-        once_shared: shared === 1 ? 1 : eb.ref('sync_rows.once_shared'),
-      })),
-    )
-    .execute();
+const rowId = (tbl: string, pk: string) => `${tbl}\u0000${pk}`;
+
+/** Rows per multi-row statement: 7 parameters each, well under both stores' limits. */
+const ROWS_PER_UPSERT = 500;
+const MUTATIONS_PER_INSERT = 300;
+
+interface PendingRow {
+  tbl: string;
+  pk: string;
+  data: string | null;
+  version: number;
+  scope: string;
+  shared: boolean;
+}
+
+/** The sync_rows a push writes, kept until the end of the push (last write of a row wins). */
+class PendingWrites {
+  private readonly rows = new Map<string, PendingRow>();
+  /** Scopes as written by this push, flushed or not. */
+  private readonly scopes = new Map<string, string>();
+
+  constructor(
+    private readonly ws: string,
+    private readonly dialect: ServerDialect,
+  ) {}
+
+  put(tbl: string, pk: string, data: string | null, version: number, scope: string): void {
+    const key = rowId(tbl, pk);
+    const shared = scope !== OWNER || this.rows.get(key)?.shared === true;
+    this.rows.set(key, { tbl, pk, data, version, scope, shared });
+    this.scopes.set(key, scope);
+  }
+
+  /** The scope each row has now in sync_rows (or as this push left it); absent: no row yet. */
+  async scopesBefore(
+    strx: SyncTrx,
+    keys: readonly { tbl: string; pk: string }[],
+  ): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const byTable = new Map<string, string[]>();
+    for (const { tbl, pk } of keys) {
+      const known = this.scopes.get(rowId(tbl, pk));
+      if (known !== undefined) out.set(rowId(tbl, pk), known);
+      else {
+        const pks = byTable.get(tbl) ?? [];
+        pks.push(pk);
+        byTable.set(tbl, pks);
+      }
+    }
+    if (byTable.size === 0) return out;
+    const tbls: string[] = [];
+    const pks: string[] = [];
+    for (const [tbl, list] of byTable)
+      for (const pk of list) {
+        tbls.push(tbl);
+        pks.push(pk);
+      }
+    // One statement of constant text whatever the number of keys (prepared once), led by the
+    // keys: an OR of key terms let SQLite without statistics scan the workspace by scope.
+    const { rows } = await (
+      this.dialect === 'postgres'
+        ? sql<{ tbl: string; pk: string; scope: string }>`SELECT r.tbl, r.pk, r.scope
+          FROM unnest(${tbls}::text[], ${pks}::text[]) AS k(tbl, pk)
+          JOIN sync_rows r ON r.workspace_id = ${this.ws} AND r.tbl = k.tbl AND r.pk = k.pk`
+        : sql<{ tbl: string; pk: string; scope: string }>`SELECT r.tbl, r.pk, r.scope
+          FROM json_each(${JSON.stringify(tbls.map((t, i) => [t, pks[i]]))}) k
+          CROSS JOIN sync_rows r
+          WHERE r.workspace_id = ${this.ws} AND r.tbl = k.value ->> 0 AND r.pk = k.value ->> 1`
+    ).execute(strx);
+    for (const r of rows) out.set(rowId(r.tbl, r.pk), r.scope);
+    return out;
+  }
+
+  async flush(strx: SyncTrx): Promise<void> {
+    const rows = [...this.rows.values()];
+    this.rows.clear();
+    for (let i = 0; i < rows.length; i += ROWS_PER_UPSERT) {
+      await strx
+        .insertInto('sync_rows')
+        .values(
+          rows.slice(i, i + ROWS_PER_UPSERT).map((r) => ({
+            workspace_id: this.ws,
+            tbl: r.tbl,
+            pk: r.pk,
+            data: r.data,
+            version: r.version,
+            scope: r.scope,
+            once_shared: r.shared ? 1 : 0,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['workspace_id', 'tbl', 'pk']).doUpdateSet({
+            data: (eb) => eb.ref('excluded.data'),
+            version: (eb) => eb.ref('excluded.version'),
+            scope: (eb) => eb.ref('excluded.scope'),
+            once_shared: sql<number>`CASE WHEN excluded.once_shared = 1 THEN 1 ELSE sync_rows.once_shared END`,
+          }),
+        )
+        .execute();
+    }
+  }
 }

@@ -2,6 +2,7 @@
 // agent it belongs to; an agent device sees the rows of every agent in its subtree. Computed
 // on the server's mirror, where the parent rows are at hand.
 import type BetterSqlite3 from 'better-sqlite3';
+import { prepared } from '../../db/prepared';
 import type { Row } from '../../core/sync/tables';
 
 export const EVERYONE = '*';
@@ -50,7 +51,7 @@ export function scopeOf(sqlite: BetterSqlite3.Database, tbl: string, row: Row): 
   const parent = PARENT[tbl];
   if (parent) {
     const [ptbl, column] = parent;
-    const prow = sqlite.prepare(`SELECT * FROM ${ptbl} WHERE id = ?`).get(row[column]) as
+    const prow = prepared(sqlite, `SELECT * FROM ${ptbl} WHERE id = ?`).get(row[column]) as
       Row | undefined;
     return prow ? scopeOf(sqlite, ptbl, prow) : OWNER;
   }

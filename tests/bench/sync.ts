@@ -252,9 +252,11 @@ export async function measureInitialSync(
     });
     device.requests = [];
     log(`${measure}: syncing a new device`);
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await device.client.syncOnce();
     const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(c0);
     const pulls = requestTotals(device.requests, '/v1/sync/pull');
 
     // Checks: the device holds every row; and (for where the time goes) the P&L rebuild alone.
@@ -279,6 +281,7 @@ export async function measureInitialSync(
         rowsOnDevice: held,
         pages: pulls.count,
         pullWaitS: seconds(pulls.ms),
+        cpuS: (cpu.user + cpu.system) / 1e6,
         deviceApplyS: seconds(ms - pulls.ms),
         pnlRebuildS: seconds(pnlRebuildMs),
         mbOnTheWire: Math.round(pulls.bytes / 1e5) / 10,
@@ -377,9 +380,11 @@ export async function measurePush(kind: StoreKind, mutations: number): Promise<v
 
     log(`${measure}: pushing`);
     device.requests = [];
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await device.client.syncOnce();
     const totalMs = performance.now() - t0;
+    const cpu = process.cpuUsage(c0);
     const pushes = requestTotals(device.requests, '/v1/sync/push');
     const pulls = requestTotals(device.requests, '/v1/sync/pull');
     const pushMs = pushes.lastEnd - t0;
@@ -434,6 +439,9 @@ export async function measurePush(kind: StoreKind, mutations: number): Promise<v
         rowsWritten: rows.length,
         mutationsPerSecond: Math.round(mutations / seconds(pushMs)),
         wholeSyncS: seconds(totalMs),
+        // Device and server share this process: CPU seconds of the whole sync, a figure a
+        // loaded machine inflates less than the wall clock.
+        wholeSyncCpuS: (cpu.user + cpu.system) / 1e6,
         pullBackS: seconds(pulls.ms),
         pullPages: pulls.count,
       },
