@@ -71,6 +71,8 @@ export const catalogMethods = {
   'product.get': method({
     summary: 'One product with tier prices, on hand, average cost and stock value.',
     mutates: false,
+    // The catalog is shared: an agent reads it to sell, only the owner changes it.
+    roles: ['owner', 'agent'],
     input: byId,
     async run(ctx, input) {
       const product = await readProduct(ctx.db, input.id);
@@ -82,6 +84,7 @@ export const catalogMethods = {
   'product.list': method({
     summary: 'Products by SKU, filtered by SKU/name substring, category and active flag.',
     mutates: false,
+    roles: ['owner', 'agent'],
     input: z.object({
       query: text(100).optional(),
       category: text(50).optional(),
@@ -97,6 +100,7 @@ export const catalogMethods = {
   'product.categories': method({
     summary: 'Categories of live products with how many products each holds.',
     mutates: false,
+    roles: ['owner', 'agent'],
     input: z.object({}),
     async run(ctx) {
       return productCategories(ctx.db);

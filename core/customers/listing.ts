@@ -7,6 +7,7 @@ import { id, page, text } from '../shared/schemas';
 import { tag } from './tags';
 import { matchQuery } from './search';
 import { tagsByCustomer, toCustomer, type Customer } from './customer';
+import { teamIds } from '../agents/scope';
 
 export const listInput = z.object({
   query: text(100).optional(),
@@ -39,9 +40,14 @@ type Db = Kysely<Database>;
 const matches = (match: string) =>
   sql<SqlBool>`c.rowid IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ${match})`;
 
+/**
+ * `team`: the calling agent, whose list holds only customers owned by it or its downline
+ * (null: the owner, everyone).
+ */
 export async function listCustomers(
   db: Db,
   input: ListInput,
+  team: string | null = null,
 ): Promise<{ rows: Customer[]; total: number }> {
   const typed = input.query?.trim() ?? '';
   const match = typed === '' ? null : matchQuery(typed);
@@ -77,6 +83,7 @@ export async function listCustomers(
     .$if(input.ownerAgentId !== undefined, (q) =>
       q.where('c.owner_agent_id', '=', input.ownerAgentId as string),
     )
+    .$if(team !== null, (q) => q.where('c.owner_agent_id', 'in', teamIds(db, team as string)))
     .$if(input.consent !== undefined, (q) =>
       q.where('c.marketing_consent', '=', input.consent ? 1 : 0),
     );
@@ -103,11 +110,21 @@ export async function listCustomers(
 /**
  * The search box: up to `limit` live customers whose name, pinyin, initials, phone or WeChat id
  * starts with what was typed. Newest customers first; the FTS index walks rowids backwards and
- * stops at the limit, so a one-letter query over 200,000 customers stays quick.
+ * stops at the limit, so a one-letter query over 200,000 customers stays quick. `team`: as in
+ * listCustomers.
  */
-export async function searchCustomers(db: Db, input: SearchInput): Promise<CustomerHit[]> {
+export async function searchCustomers(
+  db: Db,
+  input: SearchInput,
+  team: string | null = null,
+): Promise<CustomerHit[]> {
   const match = matchQuery(input.query);
   if (match === null) return [];
+  // An agent finds only the customers of its own team.
+  const inTeam =
+    team === null
+      ? sql``
+      : sql`AND c.owner_agent_id IN (SELECT descendant FROM agent_closure WHERE ancestor = ${team})`;
   const { rows } = await sql<{
     id: string;
     name: string;
@@ -118,7 +135,7 @@ export async function searchCustomers(db: Db, input: SearchInput): Promise<Custo
       FROM customer_search s
       JOIN customers c ON c.rowid = s.rowid
      WHERE customer_search MATCH ${match}
-       AND c.deleted_at IS NULL AND c.erased_at IS NULL
+       AND c.deleted_at IS NULL AND c.erased_at IS NULL ${inTeam}
      ORDER BY s.rowid DESC
      LIMIT ${input.limit}`.execute(db);
   const tags = await tagsByCustomer(

@@ -4,6 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database, Platform } from '../../db/schema';
 import { customerTags, requireCustomer, toCustomer, type Customer } from './customer';
 import { customerAddresses, type Address } from './addresses';
+import { teamIds } from '../agents/scope';
 
 export interface GroupMembership {
   groupId: string;
@@ -32,11 +33,15 @@ export type CustomerProfile = Customer & {
 
 type Db = Kysely<Database>;
 
-/** Group memberships; `current` keeps only groups the customer has not left (and not deleted). */
+/**
+ * Group memberships; `current` keeps only groups the customer has not left (and not deleted).
+ * `team`: the calling agent, who sees only the groups of its team (null: the owner, all).
+ */
 export async function customerGroups(
   db: Db,
   customerId: string,
   current: boolean,
+  team: string | null = null,
 ): Promise<GroupMembership[]> {
   const rows = await db
     .selectFrom('group_members as m')
@@ -44,6 +49,7 @@ export async function customerGroups(
     .select(['g.id', 'g.name', 'g.platform', 'm.joined_on', 'm.left_on'])
     .where('m.customer_id', '=', customerId)
     .$if(current, (q) => q.where('m.left_on', 'is', null).where('g.deleted_at', 'is', null))
+    .$if(team !== null, (q) => q.where('g.owner_agent_id', 'in', teamIds(db, team as string)))
     .orderBy('m.joined_on')
     .orderBy('g.name')
     .execute();
@@ -56,7 +62,12 @@ export async function customerGroups(
   }));
 }
 
-export async function orderSummary(db: Db, customerId: string): Promise<OrderSummary> {
+/** `team`: the calling agent, whose summary counts only the orders credited to its team. */
+export async function orderSummary(
+  db: Db,
+  customerId: string,
+  team: string | null = null,
+): Promise<OrderSummary> {
   const row = await db
     .selectFrom('orders')
     .select([
@@ -68,16 +79,22 @@ export async function orderSummary(db: Db, customerId: string): Promise<OrderSum
     ])
     .where('customer_id', '=', customerId)
     .where('paid_on', 'is not', null)
+    .$if(team !== null, (q) => q.where('agent_id', 'in', teamIds(db, team as string)))
     .executeTakeFirstOrThrow();
   return { paidCount: row.paidCount, netSpent: row.netSpent, lastPaidOn: row.lastPaidOn };
 }
 
-export async function customerProfile(db: Db, customerId: string): Promise<CustomerProfile> {
+/** `team`: as in customerGroups and orderSummary (an agent caller sees its team's part). */
+export async function customerProfile(
+  db: Db,
+  customerId: string,
+  team: string | null = null,
+): Promise<CustomerProfile> {
   const row = await requireCustomer(db, customerId);
   return {
     ...toCustomer(row, await customerTags(db, customerId)),
     addresses: await customerAddresses(db, customerId),
-    groups: await customerGroups(db, customerId, true),
-    orders: await orderSummary(db, customerId),
+    groups: await customerGroups(db, customerId, true, team),
+    orders: await orderSummary(db, customerId, team),
   };
 }

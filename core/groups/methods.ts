@@ -4,6 +4,7 @@ import { sql, type SqlBool } from 'kysely';
 import { method, type AnyMethod } from '../api/define';
 import { inTransaction } from '../api/context';
 import { id, text } from '../shared/schemas';
+import { assertAgentInTeam, assertGroupInScope, callingAgent, teamIds } from '../agents/scope';
 import {
   createGroupTx,
   deleteGroupTx,
@@ -51,10 +52,28 @@ export const groupsMethods = {
   'group.get': method({
     summary: 'A group with its current members (name, phone, join day).',
     mutates: false,
+    roles: ['owner', 'agent'],
     input: z.object({ id }),
     async run(ctx, input) {
+      await assertGroupInScope(ctx, input.id, 'id');
       const group = toGroup(await requireGroup(ctx.db, input.id));
-      const members = await activeMembers(ctx.db, input.id);
+      let members = await activeMembers(ctx.db, input.id);
+      // An agent sees the members who are customers of its own team.
+      const self = callingAgent(ctx);
+      if (self !== null && members.length > 0) {
+        const rows = await ctx.db
+          .selectFrom('customers')
+          .select('id')
+          .where(
+            'id',
+            'in',
+            members.map((m) => m.id),
+          )
+          .where('owner_agent_id', 'in', teamIds(ctx.db, self))
+          .execute();
+        const visible = new Set(rows.map((r) => r.id));
+        members = members.filter((m) => visible.has(m.id));
+      }
       return { ...group, activeMemberCount: members.length, members };
     },
   }),
@@ -62,6 +81,7 @@ export const groupsMethods = {
   'group.list': method({
     summary: 'Groups (not deleted) by platform and name, with how many members each has now.',
     mutates: false,
+    roles: ['owner', 'agent'],
     input: z.object({
       platform: platform.optional(),
       query: text(100).optional(),
@@ -72,9 +92,14 @@ export const groupsMethods = {
     }),
     async run(ctx, input) {
       const query = input.query?.trim() ?? '';
+      // An agent lists the groups of its own team.
+      const team = callingAgent(ctx);
+      if (team !== null && input.ownerAgentId !== undefined)
+        await assertAgentInTeam(ctx, input.ownerAgentId, 'ownerAgentId', 'list groups');
       const filtered = ctx.db
         .selectFrom('customer_groups as g')
         .where('g.deleted_at', 'is', null)
+        .$if(team !== null, (q) => q.where('g.owner_agent_id', 'in', teamIds(ctx.db, team!)))
         .$if(input.platform !== undefined, (q) => q.where('g.platform', '=', input.platform!))
         .$if(input.ownerAgentId !== undefined, (q) =>
           q.where('g.owner_agent_id', '=', input.ownerAgentId!),

@@ -9,6 +9,7 @@ import type {
   RefundsTable,
 } from '../../db/schema';
 import { notFound } from '../api/errors';
+import { teamIds } from '../agents/scope';
 import { balanceDue } from './payments';
 import type { OrderRow } from './lifecycle';
 
@@ -270,11 +271,26 @@ export interface OrderFilter {
   offset: number;
 }
 
+/**
+ * `team`: the calling agent, whose list holds only orders credited to it or its downline (and
+ * names only the customers of that team); null: the owner, every order.
+ */
 export async function listOrders(
   db: Kysely<Database>,
   f: OrderFilter,
+  team: string | null = null,
 ): Promise<{ rows: OrderSummary[]; total: number }> {
-  let q = db.selectFrom('orders as o').leftJoin('customers as c', 'c.id', 'o.customer_id');
+  let q =
+    team === null
+      ? db.selectFrom('orders as o').leftJoin('customers as c', 'c.id', 'o.customer_id')
+      : db
+          .selectFrom('orders as o')
+          .leftJoin('customers as c', (join) =>
+            join
+              .onRef('c.id', '=', 'o.customer_id')
+              .on('c.owner_agent_id', 'in', teamIds(db, team)),
+          )
+          .where('o.agent_id', 'in', teamIds(db, team));
   if (f.status) q = q.where('o.status', '=', f.status);
   if (f.customerId) q = q.where('o.customer_id', '=', f.customerId);
   if (f.campaignId) q = q.where('o.campaign_id', '=', f.campaignId);

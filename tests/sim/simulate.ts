@@ -1,11 +1,14 @@
 // The sync simulator: owner and agent devices against a real server over HTTP, driven by one
 // seed. Devices record random operations from the contract offline, sync over a network that
 // drops, loses, duplicates and replays requests, crash between a write and its push, and run
-// on skewed clocks. After quiescence the checks in checkWorld must hold.
+// on skewed clocks. Agent devices sell too: they write in their team's scope, try writes
+// outside it (refused by their own core, nothing recorded) and, as a tampered client would,
+// record some anyway (refused by the server). After quiescence the checks in checkWorld must hold.
 import { expect } from 'vitest';
 import type { Clock } from '../../core/api/context';
 import { AppError } from '../../core/api/errors';
-import { getState } from '../../core/sync/device';
+import { createRecorder, getState } from '../../core/sync/device';
+import { createCore } from '../../core/api/dispatcher';
 import { isSyncedMethod } from '../../core/sync/capture';
 import { methods, type MethodName } from '../../core/api/contract';
 import { applyRate } from '../../core/money';
@@ -35,6 +38,10 @@ export interface SimReport {
   mutations: number;
   applied: number;
   rejected: number;
+  /** Of those, made on agent devices: applied, rejected, and out-of-scope writes forced through. */
+  agentApplied: number;
+  agentRejected: number;
+  tampered: number;
   syncs: number;
   syncFailures: number;
   crashes: number;
@@ -51,6 +58,8 @@ interface SimDevice {
   role: 'owner' | 'agent';
   agentId: string | null;
   made: number;
+  /** Pushed seqs of out-of-scope writes recorded past the device's own checks. */
+  tampered: number[];
 }
 
 class SimClock implements Clock {
@@ -74,6 +83,9 @@ export async function simulate(cfg: SimConfig): Promise<SimReport> {
     mutations: 0,
     applied: 0,
     rejected: 0,
+    agentApplied: 0,
+    agentRejected: 0,
+    tampered: 0,
     syncs: 0,
     syncFailures: 0,
     crashes: 0,
@@ -93,6 +105,7 @@ export async function simulate(cfg: SimConfig): Promise<SimReport> {
       role,
       agentId: null,
       made: 0,
+      tampered: [],
     };
     devices.push(d);
     return d;
@@ -147,7 +160,8 @@ export async function simulate(cfg: SimConfig): Promise<SimReport> {
       const action = r();
       if (action < 0.6) {
         if (d.role === 'owner') await randomOperation(d, r, report);
-        else await agentReads(d);
+        else if (r.chance(0.2)) await agentReads(d);
+        else await agentOperation(d, first, r, report);
       } else if (action < 0.88) {
         if (d.role === 'agent') await syncAndCheckScope(d, server, ws, report);
         else await sync(d, report);
@@ -383,6 +397,12 @@ async function randomOperation(d: SimDevice, r: Rng, report: SimReport): Promise
 async function agentReads(d: SimDevice): Promise<void> {
   // An agent's device reads; a write it tries is refused by its own core (nothing recorded).
   await d.device.core.call('agent.list', {});
+  // It reads its team's customers and orders (everything it holds is its team).
+  for (const m of ['customer.list', 'order.list', 'product.list', 'group.list']) {
+    const res = await d.device.core.call(m, { limit: 5 });
+    if (!res.ok)
+      throw new AppError('INTERNAL', `${m} refused on an agent device: ${res.error.message}`);
+  }
   const refused = await d.device.core.call('plan.create', {
     name: 'x',
     effectiveFrom: '2026-01-01',
@@ -390,6 +410,174 @@ async function agentReads(d: SimDevice): Promise<void> {
     rates: [10000],
   });
   if (refused.ok) throw new AppError('INTERNAL', 'an agent device changed a plan');
+}
+
+/**
+ * An agent device at work: in its team's scope (what it holds is its team), sometimes outside
+ * it. Out-of-scope writes through its own core are refused and leave nothing to push; a few
+ * are recorded anyway by a core that skips the device's checks (a tampered client), so the
+ * server has to refuse them.
+ */
+async function agentOperation(
+  d: SimDevice,
+  owner: SimDevice,
+  r: Rng,
+  report: SimReport,
+): Promise<void> {
+  const products = ids(d, 'SELECT id FROM products WHERE deleted_at IS NULL');
+  const customers = ids(
+    d,
+    'SELECT id FROM customers WHERE deleted_at IS NULL AND erased_at IS NULL',
+  );
+  const team = ids(d, 'SELECT id FROM agents WHERE deleted_at IS NULL');
+  const open = ids(d, "SELECT id FROM orders WHERE status IN ('confirmed', 'draft')");
+  const n = report.mutations;
+  const kind = r.int(0, 11);
+  if (products.length === 0 || kind === 0 || (customers.length === 0 && kind < 9)) {
+    await call(d, report, 'customer.create', {
+      name: `代理客${d.device.name}-${n}`,
+      ...(r.chance(0.4) && team.length > 0 ? { ownerAgentId: r.pick(team) } : {}),
+      ...(r.chance(0.3) ? { addresses: [{ recipient: `收件人${n}`, detail: `路${n}号` }] } : {}),
+    });
+    return;
+  }
+  switch (kind) {
+    case 1:
+      await call(d, report, 'customer.update', { id: r.pick(customers), notes: `代理备注${n}` });
+      break;
+    case 2:
+      await call(d, report, 'customer.update', {
+        id: r.pick(customers),
+        ...(r.chance(0.5) || team.length === 0
+          ? { name: `代理改名${n}` }
+          : { ownerAgentId: r.pick(team) }),
+      });
+      break;
+    case 3:
+      await call(d, report, 'customer.addAddress', {
+        customerId: r.pick(customers),
+        recipient: `收件人${n}`,
+        detail: `街${n}号`,
+      });
+      break;
+    case 4:
+    case 5:
+    case 6: {
+      const order = (await call(d, report, 'order.create', {
+        ...(r.chance(0.9) ? { customerId: r.pick(customers) } : {}),
+        ...(r.chance(0.4) && team.length > 0 ? { agentId: r.pick(team) } : {}),
+        lines: [{ productId: r.pick(products), quantity: r.int(1, 4) }],
+      })) as { id: string; totalDue: number } | null;
+      if (order && r.chance(0.3) && order.totalDue > 1)
+        await call(d, report, 'order.recordPayment', {
+          orderId: order.id,
+          amount: Math.floor(order.totalDue / 2),
+          method: 'wechat',
+        });
+      if (order && r.chance(0.6)) await call(d, report, 'order.markPaid', { orderId: order.id });
+      break;
+    }
+    case 7:
+      if (open.length > 0) await call(d, report, 'order.markPaid', { orderId: r.pick(open) });
+      break;
+    case 8:
+      if (open.length > 0) await call(d, report, 'order.cancel', { id: r.pick(open) });
+      break;
+    case 9:
+    case 10:
+      await outOfScope(d, owner, r, report, products);
+      break;
+    default:
+      await tamperedWrite(d, r, customers, products);
+  }
+}
+
+/** Writes naming rows outside the agent's team: its own core refuses them, nothing recorded. */
+async function outOfScope(
+  d: SimDevice,
+  owner: SimDevice,
+  r: Rng,
+  report: SimReport,
+  products: string[],
+): Promise<void> {
+  // Rows the first owner device holds and this agent device does not.
+  const outside = (tbl: string) => {
+    const held = new Set(ids(d, `SELECT id FROM ${tbl}`));
+    return ids(owner, `SELECT id FROM ${tbl}`).filter((id) => !held.has(id));
+  };
+  // Agents outside its team as its own store knows the team (closure rows under itself).
+  const team = new Set(
+    d.device.store.sqlite
+      .prepare('SELECT descendant FROM agent_closure WHERE ancestor = ?')
+      .pluck()
+      .all(d.agentId) as string[],
+  );
+  const agents = ids(owner, 'SELECT id FROM agents').filter((id) => !team.has(id));
+  const customers = outside('customers');
+  const orders = outside('orders');
+  const attempts: [string, unknown][] = [];
+  if (agents.length > 0) {
+    attempts.push(['customer.create', { name: '越界客', ownerAgentId: r.pick(agents) }]);
+    if (products.length > 0)
+      attempts.push([
+        'order.create',
+        { agentId: r.pick(agents), lines: [{ productId: r.pick(products), quantity: 1 }] },
+      ]);
+  }
+  if (customers.length > 0) {
+    attempts.push(['customer.update', { id: r.pick(customers), notes: '越界' }]);
+    if (products.length > 0)
+      attempts.push([
+        'order.create',
+        { customerId: r.pick(customers), lines: [{ productId: r.pick(products), quantity: 1 }] },
+      ]);
+  }
+  if (orders.length > 0) attempts.push(['order.markPaid', { orderId: r.pick(orders) }]);
+  if (attempts.length === 0) return;
+  const [method, input] = r.pick(attempts);
+  const seq = getState(d.device.store.sqlite, 'last_seq');
+  const res = await d.device.core.call(method, input);
+  expect(res.ok, `${d.device.name}: ${method} outside its team was allowed`).toBe(false);
+  if (!res.ok) expect(['FORBIDDEN', 'NOT_FOUND'], res.error.message).toContain(res.error.code);
+  expect(getState(d.device.store.sqlite, 'last_seq'), 'a refused write was recorded').toBe(seq);
+  report.scopeChecks += 1;
+}
+
+/**
+ * A write outside the agent's team recorded past the device's own checks (a tampered or buggy
+ * client): it runs locally as if by the owner and goes to the server, which must refuse it.
+ */
+async function tamperedWrite(
+  d: SimDevice,
+  r: Rng,
+  customers: string[],
+  products: string[],
+): Promise<void> {
+  const store = d.device.store;
+  const clock = d.device.options.clock;
+  const rogue = createCore({
+    store,
+    clock,
+    actor: { role: 'owner' },
+    recorder: createRecorder(store, clock),
+  });
+  const [method, input] = r.chance(0.5)
+    ? ['customer.update', { id: r.pick(customers), ownerAgentId: null }]
+    : [
+        'order.create',
+        {
+          customerId: r.pick(customers),
+          agentId: null,
+          lines: [{ productId: r.pick(products), quantity: 1 }],
+        },
+      ];
+  const res = await rogue.call(method, input);
+  if (!res.ok) return;
+  d.made += 1;
+  const sqlite = store.sqlite;
+  d.tampered.push(
+    Number(getState(sqlite, 'last_seq')) - Number(getState(sqlite, 'seq_offset') ?? 0),
+  );
 }
 
 async function checkWorld(server: SimServer, ws: string, devices: SimDevice[], report: SimReport) {
@@ -408,7 +596,7 @@ async function checkWorld(server: SimServer, ws: string, devices: SimDevice[], r
     const deviceId = getState(sqlite, 'device_id')!;
     const done = await sdb
       .selectFrom('sync_mutations')
-      .select(['seq', 'status'])
+      .select(['seq', 'status', 'code', 'reason'])
       .where('workspace_id', '=', ws)
       .where('device_id', '=', deviceId)
       .orderBy('seq')
@@ -418,7 +606,22 @@ async function checkWorld(server: SimServer, ws: string, devices: SimDevice[], r
     const rejected = done.filter((m) => m.status === 'rejected').length;
     const logged = sqlite.prepare('SELECT count(*) FROM sync_log').pluck().get() as number;
     expect(logged, `${label}: rejected mutations in the sync log`).toBe(rejected);
+    // Out-of-scope writes that got past the device were refused by the server (a profile edit
+    // whose every field was changed later elsewhere is dropped before it runs: no effect either).
+    for (const seq of d.tampered) {
+      const m = done.find((x) => Number(x.seq) === seq)!;
+      const outcome = m.status === 'rejected' ? m.code : (m.reason ?? 'applied with effect');
+      expect(
+        ['FORBIDDEN', 'every field was changed later elsewhere'],
+        `${label}: tampered mutation ${seq}`,
+      ).toContain(outcome);
+    }
     report.applied += done.length - rejected;
+    if (d.role === 'agent') {
+      report.agentApplied += done.length - rejected;
+      report.agentRejected += rejected;
+      report.tampered += d.tampered.length;
+    }
     report.rejected += rejected;
     if (d.role === 'owner') {
       const verify = (await d.device.core.invoke('figures.verify', {})) as { ok: boolean };
