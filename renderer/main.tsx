@@ -11,6 +11,7 @@ import './styles.css';
 import './i18n';
 import { App } from './app/App';
 import { LongTaskProvider } from './components/LongTask';
+import { PageErrorBoundary } from './components/PageErrorBoundary';
 
 function Root() {
   const { i18n } = useTranslation();
@@ -20,7 +21,10 @@ function Root() {
     <ConfigProvider locale={zh ? zhCN : enUS}>
       <AntApp>
         <LongTaskProvider>
-          <App />
+          {/* The last line of defence: the shell itself failed (the pages have their own). */}
+          <PageErrorBoundary>
+            <App />
+          </PageErrorBoundary>
         </LongTaskProvider>
       </AntApp>
     </ConfigProvider>

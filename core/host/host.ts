@@ -37,6 +37,12 @@ export interface Host {
   /** Cancels a running request by id (long work checks its signal). */
   cancel(id: string): boolean;
   subscribe(listener: HostListener): () => void;
+  /**
+   * The network came back (true) or went away (false), as the OS reports it (Electron main
+   * watches net.isOnline() and resume from sleep): back online, sync at once instead of waiting
+   * for the retry backoff. Not queued behind running requests.
+   */
+  networkChanged(online: boolean): void;
   close(): Promise<void>;
 }
 
@@ -114,6 +120,9 @@ export function openHost(options: HostOptions): Host {
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    networkChanged(online) {
+      sync.networkChanged(online);
     },
     async close() {
       for (const c of running.values()) c.abort();

@@ -1,5 +1,5 @@
 // The core host as a service in the utility process: main sends control requests over the
-// parent port (open, close, validate, call) and hands over one MessagePort per renderer
+// parent port (open, close, validate, call; network changes, unanswered) and hands over one MessagePort per renderer
 // connection; each port carries {id, method, input} calls and cancels, and receives responses
 // and host events. Written against small interfaces (no 'electron') so tests drive it with
 // fake ports and a real store.
@@ -45,6 +45,7 @@ const requestId = z.number().int().nonnegative();
 
 const controlRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('connect') }),
+  z.object({ type: z.literal('network'), online: z.boolean() }),
   z.object({ type: z.literal('open'), requestId, storeFile: file }),
   z.object({ type: z.literal('close'), requestId }),
   z.object({ type: z.literal('validate'), requestId, file }),
@@ -172,6 +173,11 @@ export class HostService {
       const port = ports[0];
       if (port && ports.length === 1) this.connect(port);
       else this.log('connect needs exactly one port');
+      return;
+    }
+    if (msg.type === 'network') {
+      // No store open (a restore in progress): the next open syncs on start anyway.
+      this.host?.networkChanged(msg.online);
       return;
     }
     try {

@@ -3,7 +3,7 @@
 // MessagePort per window, and restarts it if it dies. The fork function comes in by
 // injection (utilityProcess.fork in the app, a fake in tests).
 import type { CallResult } from '../../core/api/dispatcher';
-import type { ControlReply, ControlRequest } from '../shared/messages';
+import type { ControlReply, ControlRequest, NetworkMessage } from '../shared/messages';
 
 export interface UtilityProcessLike {
   postMessage(message: unknown, transfer?: unknown[]): void;
@@ -99,6 +99,12 @@ export class HostProcess {
   /** Hands a renderer's port to the host (one MessageChannelMain end). */
   connect(port: unknown): void {
     this.child?.postMessage({ type: 'connect' }, [port]);
+  }
+
+  /** The OS says the network came back (or went away): the host's sync client acts on it. */
+  networkChanged(online: boolean): void {
+    const message: NetworkMessage = { type: 'network', online };
+    this.child?.postMessage(message);
   }
 
   /** A contract call from main itself (e.g. store.backup from the File menu). */

@@ -1,6 +1,6 @@
 // The Electron main process: lifecycle, the window, the app:// protocol, the security
-// guards, the core host utility process and its ports, dialogs, menu, backup/restore and
-// updates. Thin glue: the decisions live in the modules it wires (tested without Electron).
+// guards, the core host utility process and its ports, dialogs, menu, backup/restore,
+// updates, and telling the host when the network returns. Thin glue: the decisions live in the modules it wires (tested without Electron).
 import {
   app,
   type BrowserWindow,
@@ -24,6 +24,7 @@ import { bridgeHandlers } from './bridge-ipc';
 import { HostProcess } from './host-process';
 import { readJsonFile, writeJsonFile } from './json-file';
 import { createLogger } from './log';
+import { watchNetwork, type NetworkWatcher } from './network';
 import { DIALOG_TEXT, menuLanguage, menuTemplate } from './menu';
 import { backupFileName, backupStore, restoreStore } from './restore';
 import {
@@ -63,6 +64,7 @@ app.enableSandbox();
 
 let mainWindow: BrowserWindow | null = null;
 let updates: UpdateController | null = null;
+let network: NetworkWatcher | null = null;
 let quitting = false;
 
 const host = new HostProcess({
@@ -271,6 +273,14 @@ async function start(): Promise<void> {
     app.quit();
     return;
   }
+  // The network came back (or the machine woke up): the host syncs at once.
+  network = watchNetwork(
+    (online) => {
+      log.info(`network ${online ? 'online' : 'offline'}`);
+      host.networkChanged(online);
+    },
+    { log: log.warn },
+  );
   const controller = await createUpdates();
   updates = controller;
   const handlers = bridgeHandlers(
@@ -338,6 +348,7 @@ if (!app.requestSingleInstanceLock()) {
     // Close the store cleanly (WAL checkpoint) before the process goes.
     event.preventDefault();
     quitting = true;
+    network?.stop();
     void host.stop().finally(() => app.quit());
   });
   start().catch((err: unknown) => {

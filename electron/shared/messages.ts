@@ -18,6 +18,12 @@ export type ControlRequest =
   | { type: 'validate'; requestId: number; file: string }
   | { type: 'call'; requestId: number; method: string; input: unknown };
 
+/** Main -> core host, no reply: the OS says the network came back (or went away). */
+export interface NetworkMessage {
+  type: 'network';
+  online: boolean;
+}
+
 /** Sent with exactly one transferred MessagePort: a new renderer connection. */
 export interface ConnectMessage {
   type: 'connect';

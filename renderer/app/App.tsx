@@ -1,6 +1,7 @@
 // The window: menu on the left, the page, and a status bar with the store and sync state.
 // First launch (an empty store) shows the welcome page; #/reports/print shows the printable
 // report alone (Electron's main prints that route to PDF; the browser prints it itself).
+// A page that fails to load or render shows a localized message with a reload button.
 import { Suspense, useEffect, useState } from 'react';
 import { Button, Layout, Menu, Result, Select, Space, Spin, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +13,7 @@ import { bridge, isBrowserMode } from '../api/bridge';
 import { setLanguage, type Lang } from '../i18n';
 import type { AppInfo } from '../../core/host/bridge';
 import { SyncIndicator } from '../components/SyncIndicator';
+import { PageErrorBoundary } from '../components/PageErrorBoundary';
 
 function LanguageSelect() {
   const { t, i18n } = useTranslation();
@@ -66,9 +68,11 @@ export function App() {
           <div className="welcome-lang no-print">
             <SyncIndicator /> <LanguageSelect />
           </div>
-          <Suspense fallback={<Spin fullscreen />}>
-            <Page params={route.slice(1)} />
-          </Suspense>
+          <PageErrorBoundary resetKey={route.join('/')}>
+            <Suspense fallback={<Spin fullscreen />}>
+              <Page params={route.slice(1)} />
+            </Suspense>
+          </PageErrorBoundary>
         </div>
       );
     }
@@ -77,9 +81,11 @@ export function App() {
         <div className="welcome-lang no-print">
           <LanguageSelect />
         </div>
-        <Suspense fallback={<Spin fullscreen />}>
-          <Welcome params={[]} />
-        </Suspense>
+        <PageErrorBoundary>
+          <Suspense fallback={<Spin fullscreen />}>
+            <Welcome params={[]} />
+          </Suspense>
+        </PageErrorBoundary>
       </div>
     );
   }
@@ -87,9 +93,11 @@ export function App() {
   if (page.key === 'reports' && route[1] === 'print') {
     return (
       <div className="print-shell" data-page="reports-print">
-        <Suspense fallback={<Spin />}>
-          <Page params={route.slice(1)} />
-        </Suspense>
+        <PageErrorBoundary resetKey={route.join('/')}>
+          <Suspense fallback={<Spin />}>
+            <Page params={route.slice(1)} />
+          </Suspense>
+        </PageErrorBoundary>
       </div>
     );
   }
@@ -121,9 +129,11 @@ export function App() {
       </Layout.Sider>
       <Layout>
         <Layout.Content className="app-content" data-page={page.key}>
-          <Suspense fallback={<Spin />}>
-            <Page key={page.key} params={route.slice(1)} />
-          </Suspense>
+          <PageErrorBoundary resetKey={route.join('/')}>
+            <Suspense fallback={<Spin />}>
+              <Page key={page.key} params={route.slice(1)} />
+            </Suspense>
+          </PageErrorBoundary>
         </Layout.Content>
         <Layout.Footer className="status-bar no-print" data-testid="status-bar">
           <Space separator="·" wrap>

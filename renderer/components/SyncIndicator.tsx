@@ -1,12 +1,14 @@
 // The sync state in the status bar: local only (signed out), offline, syncing, up to date (with
 // the time), error, update required, and how many changes wait to be sent. It reads sync.status
-// once, then follows the host's live 'sync' events; a click opens the sync page.
+// once, then follows the host's live 'sync' events; a click opens the sync page. The tooltip
+// says what is wrong in the user's language (the server's own text in brackets).
 import { useCallback, useEffect, useState } from 'react';
 import { Badge, Tooltip, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, type Output } from '../api/client';
 import { bridge } from '../api/bridge';
 import { navigate } from '../app/router';
+import { describeSyncStatus } from './syncText';
 
 export type SyncView = Output<'sync.status'>;
 type SyncStatus = SyncView['status'];
@@ -45,6 +47,9 @@ export function useSyncStatus(): { view: SyncView | null; reload: () => void } {
                 pending: s.pending,
                 lastSyncedAt: s.lastSyncedAt,
                 message: s.message ?? null,
+                // The problem code comes with the reload below; a new text is not explained yet.
+                problem:
+                  v.status === s.status && v.message === (s.message ?? null) ? v.problem : null,
               }
             : v,
         );
@@ -117,7 +122,18 @@ export function SyncIndicator() {
   }
   const signedOut = view.status === 'signed-out';
   const label = text(view);
-  const tip = [view.workspaceName, view.serverUrl, view.message].filter(Boolean).join(' · ');
+  const explained = describeSyncStatus(t, view);
+  const tip = [
+    view.workspaceName,
+    view.serverUrl,
+    explained
+      ? explained.detail
+        ? t('withDetail', { text: explained.text, detail: explained.detail })
+        : explained.text
+      : null,
+  ]
+    .filter(Boolean)
+    .join(' · ');
   return (
     <Tooltip title={signedOut ? undefined : tip || undefined}>
       <Typography.Text

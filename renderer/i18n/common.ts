@@ -36,6 +36,13 @@ export const common = {
       done: '已导出：{{file}}',
     },
     retry: '重试',
+    pageError: {
+      title: '页面出错了',
+      hint: '这个页面显示时出错。数据没有受影响：可以重试，或重新加载应用。',
+      chunkTitle: '页面加载失败',
+      chunkHint: '这个页面的程序文件没能加载（应用可能刚更新过）。请重新加载应用。',
+      reload: '重新加载',
+    },
     noData: '暂无数据',
     browserMode: '浏览器模式',
     figures: {
@@ -126,6 +133,14 @@ export const common = {
       done: 'Exported: {{file}}',
     },
     retry: 'Retry',
+    pageError: {
+      title: 'This page failed',
+      hint: 'Something went wrong while showing this page. Your data is not affected: retry, or reload the app.',
+      chunkTitle: 'This page could not be loaded',
+      chunkHint:
+        "The page's program files did not load (the app may just have been updated). Reload the app.",
+      reload: 'Reload',
+    },
     noData: 'No data',
     browserMode: 'Browser mode',
     figures: {

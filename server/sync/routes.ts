@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ServerDb } from '../db';
 import { parseBody } from '../errors';
 import { pullBody, pushBody } from '../../core/sync/protocol';
+import { conflictRoutes } from './conflicts';
 import { SyncEngine } from './engine';
 import { migrateSyncTables } from './migrations';
 import type { SyncDb } from './schema';
@@ -22,7 +23,11 @@ export const syncRoutes: FastifyPluginAsync<{ db: ServerDb }> = async (app, opts
     async (request) => engine.push(request.auth, parseBody(pushBody, request.body)),
   );
 
-  app.post('/pull', { preHandler: [app.authenticate] }, async (request) =>
-    engine.pull(request.auth, parseBody(pullBody, request.body)),
+  app.post('/pull', { preHandler: [app.authenticate] }, async (request, reply) =>
+    reply
+      .type('application/json; charset=utf-8')
+      .send(await engine.pullText(request.auth, parseBody(pullBody, request.body))),
   );
+
+  await app.register(conflictRoutes, { db: opts.db });
 };

@@ -1,7 +1,8 @@
 // Cloud sync: the state of this device (sync now, sign out), connecting to a sync server (create
 // a cloud business as the owner, sign a new device in, join as an agent with an invite code),
-// the workspace's devices with revoke and agent invites (owner), and the log of changes the
-// server refused, with the reason.
+// the workspace's devices with revoke and agent invites (owner), the profile edits that lost to a
+// newer edit (owner), and the log of changes the server refused, with the reason. Failures are
+// worded from the core's problem codes in the user's language, the server's text as a detail.
 import { useCallback, useEffect, useState } from 'react';
 import {
   Alert,
@@ -21,7 +22,8 @@ import {
 } from 'antd';
 import { CloudSyncOutlined, LogoutOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError } from '../../api/client';
+import type { TFunction } from 'i18next';
+import { api, ApiError, type Output } from '../../api/client';
 import { showFieldErrors, useAction, useApi } from '../../api/hooks';
 import { AgentSelect } from '../../components/AgentSelect';
 import { LoadError } from '../../components/LoadError';
@@ -31,11 +33,16 @@ import {
   useSyncStatusText,
   type SyncView,
 } from '../../components/SyncIndicator';
+import {
+  describeSyncStatus,
+  logCodeText,
+  problemOfError,
+  problemText,
+  syncErrorLine,
+} from '../../components/syncText';
 import type { PageProps } from '../registry';
 
 const DEFAULT_SERVER = 'http://127.0.0.1:8787';
-
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 function StatusCard({ view }: { view: SyncView }) {
   const { t, i18n } = useTranslation('sync');
@@ -47,9 +54,18 @@ function StatusCard({ view }: { view: SyncView }) {
     try {
       const s = await run(() => api('sync.now', {}));
       if (s.status === 'up-to-date') void message.success(t('synced'));
-      else void message.warning(`${t(`status.${s.status}`)}${s.message ? `: ${s.message}` : ''}`);
+      else {
+        const why = describeSyncStatus(t, s);
+        void message.warning(
+          why
+            ? why.detail
+              ? t('withDetail', { text: why.text, detail: why.detail })
+              : why.text
+            : t(`status.${s.status}`),
+        );
+      }
     } catch (e) {
-      void message.error(`${t('failed')}: ${errorText(e)}`);
+      void message.error(syncErrorLine(t, e));
     }
   };
 
@@ -66,10 +82,11 @@ function StatusCard({ view }: { view: SyncView }) {
           okButtonProps: { danger: true, 'data-testid': 'sync-signout-force' } as ButtonProps,
           onOk: () => signOut(true),
         });
-      } else void message.error(`${t('failed')}: ${errorText(e)}`);
+      } else void message.error(syncErrorLine(t, e));
     }
   };
 
+  const explained = describeSyncStatus(t, view);
   return (
     <Card
       size="small"
@@ -132,14 +149,24 @@ function StatusCard({ view }: { view: SyncView }) {
           </Typography.Text>
         </Descriptions.Item>
       </Descriptions>
-      {view.message && view.status !== 'up-to-date' ? (
+      {explained ? (
         <Alert
           style={{ marginTop: 12 }}
           type={view.status === 'offline' ? 'warning' : 'error'}
           showIcon
           title={t(`status.${view.status}`)}
-          description={view.message}
+          description={
+            <>
+              <div data-testid="sync-message-text">{explained.text}</div>
+              {explained.detail ? (
+                <Typography.Text type="secondary" data-testid="sync-message-detail">
+                  {t('serverSaid')}: {explained.detail}
+                </Typography.Text>
+              ) : null}
+            </>
+          }
           data-testid="sync-message"
+          data-problem={view.problem ?? ''}
         />
       ) : null}
     </Card>
@@ -186,8 +213,21 @@ function ConnectForm({ mode, businessName }: { mode: Mode; businessName: string 
       );
       void message.success(t('signedIn', { workspace: r.workspace.name }));
     } catch (e) {
+      // A wrong password or invite code is shown on its field too.
+      const problem = problemOfError(e);
+      const field =
+        problem === 'wrong-password'
+          ? 'password'
+          : problem === 'invite-invalid'
+            ? 'code'
+            : problem === 'email-taken'
+              ? 'email'
+              : problem === 'wrong-server' || problem === 'offline' || problem === 'timeout'
+                ? 'serverUrl'
+                : null;
+      if (field) form.setFields([{ name: field, errors: [problemText(t, problem!)] }]);
       const rest = showFieldErrors(form, e);
-      if (rest) void message.error(`${t('failed')}: ${rest}`);
+      if (rest || field) void message.error(syncErrorLine(t, e));
     }
   };
 
@@ -306,11 +346,11 @@ function DevicesCard() {
       setRows(r.devices ?? []);
       setError(null);
     } catch (e) {
-      setError(e instanceof Error ? e : new Error(String(e)));
+      setError(new Error(syncErrorLine(t, e)));
     } finally {
       setLoading(false);
     }
-  }, []);
+  }, [t]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -321,7 +361,7 @@ function DevicesCard() {
       void message.success(t('revokedDone'));
       await load();
     } catch (e) {
-      void message.error(`${t('failed')}: ${errorText(e)}`);
+      void message.error(syncErrorLine(t, e));
     }
   };
 
@@ -408,7 +448,7 @@ function InviteCard() {
     try {
       setInvite(await run(() => api('sync.invite', { agentId })));
     } catch (e) {
-      void message.error(`${t('failed')}: ${errorText(e)}`);
+      void message.error(syncErrorLine(t, e));
     }
   };
 
@@ -459,6 +499,128 @@ function InviteCard() {
   );
 }
 
+type ConflictRow = Output<'sync.conflicts'>['conflicts'][number];
+
+const MONEY_FIELDS = new Set(['retailPrice', 'groupPrice']);
+const CONFLICTS_PAGE = 50;
+
+function conflictValue(t: TFunction, field: string, v: unknown): string {
+  if (v === null || v === undefined || v === '') return t('empty');
+  if (MONEY_FIELDS.has(field) && typeof v === 'number') return `¥${(v / 100).toFixed(2)}`;
+  if (typeof v === 'boolean') return v ? '✓' : '✗';
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+/** The profile edits that lost to a newer edit of the same field (owner), newest first. */
+function ConflictsCard({ syncedAt }: { syncedAt: string | null }) {
+  const { t, i18n } = useTranslation('sync');
+  const tc = useTranslation().t;
+  const [rows, setRows] = useState<ConflictRow[] | null>(null);
+  const [next, setNext] = useState<string | null>(null);
+  const [error, setError] = useState<Error | null>(null);
+  const [loading, setLoading] = useState(false);
+
+  const load = useCallback(
+    async (before: string | null) => {
+      setLoading(true);
+      try {
+        const page = await api('sync.conflicts', {
+          limit: CONFLICTS_PAGE,
+          ...(before === null ? {} : { before }),
+        });
+        setRows((r) => (before === null ? page.conflicts : [...(r ?? []), ...page.conflicts]));
+        setNext(page.next);
+        setError(null);
+      } catch (e) {
+        setError(new Error(syncErrorLine(t, e)));
+      } finally {
+        setLoading(false);
+      }
+    },
+    [t],
+  );
+  // Again after each sync: a push may have lost to an edit from another device.
+  useEffect(() => {
+    void load(null);
+  }, [load, syncedAt]);
+
+  const record = (r: ConflictRow) => {
+    const what = t(`tables.${r.table}`, { defaultValue: r.table });
+    const name = r.rowLabel ?? t('conflictGone');
+    return t('conflictRecordLabel', { what, name: r.sku ? `${name} (${r.sku})` : name });
+  };
+  return (
+    <Card
+      size="small"
+      title={t('conflicts')}
+      extra={
+        <Button
+          size="small"
+          icon={<ReloadOutlined />}
+          onClick={() => void load(null)}
+          loading={loading}
+          aria-label={tc('retry')}
+          data-testid="sync-conflicts-reload"
+        />
+      }
+    >
+      <Typography.Paragraph type="secondary">{t('conflictsHint')}</Typography.Paragraph>
+      {error ? <LoadError error={error} onRetry={() => void load(null)} /> : null}
+      <Table<ConflictRow>
+        size="small"
+        rowKey={(r) => `${r.deviceId}/${r.seq}/${r.field}`}
+        pagination={false}
+        loading={loading && rows === null}
+        dataSource={rows ?? []}
+        locale={{ emptyText: t('conflictsEmpty') }}
+        data-testid="sync-conflicts"
+        columns={[
+          {
+            title: t('conflictEditedAt'),
+            width: 140,
+            render: (_, r) => formatSyncTime(r.lostEditedAt ?? r.at, i18n.language),
+          },
+          { title: t('conflictRecord'), render: (_, r) => record(r) },
+          {
+            title: t('conflictField'),
+            dataIndex: 'field',
+            width: 120,
+            render: (f: string) => t(`fields.${f}`, { defaultValue: f }),
+          },
+          {
+            title: t('conflictLost'),
+            render: (_, r) => (
+              <Typography.Text delete type="secondary">
+                {conflictValue(t, r.field, r.lostValue)}
+              </Typography.Text>
+            ),
+          },
+          {
+            title: t('conflictCurrent'),
+            render: (_, r) => conflictValue(t, r.field, r.currentValue),
+          },
+          {
+            title: t('conflictDevice'),
+            width: 140,
+            render: (_, r) => r.deviceName ?? r.deviceId,
+          },
+        ]}
+      />
+      {next ? (
+        <Button
+          style={{ marginTop: 8 }}
+          onClick={() => void load(next)}
+          loading={loading}
+          data-testid="sync-conflicts-more"
+        >
+          {t('conflictMore')}
+        </Button>
+      ) : null}
+    </Card>
+  );
+}
+
 interface LogRow {
   seq: number;
   name: string;
@@ -503,8 +665,12 @@ function LogCard() {
           {
             title: t('logCode'),
             dataIndex: 'code',
-            width: 140,
-            render: (code: string) => <Tag>{code}</Tag>,
+            width: 160,
+            render: (code: string) => (
+              <Tag title={code} data-code={code}>
+                {logCodeText(t, code)}
+              </Tag>
+            ),
           },
         ]}
       />
@@ -528,6 +694,7 @@ export default function SyncPage(_props: PageProps) {
       {signedIn && view.role === 'owner' ? (
         <>
           <DevicesCard />
+          <ConflictsCard syncedAt={view.lastSyncedAt} />
           <InviteCard />
         </>
       ) : null}

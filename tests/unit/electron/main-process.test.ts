@@ -20,6 +20,7 @@ const m = vi.hoisted(() => ({
   appEvents: null as unknown as EventEmitter,
   forks: [] as unknown[],
   ready: null as unknown as () => void,
+  power: null as unknown as EventEmitter,
 }));
 
 vi.mock('electron', async () => {
@@ -100,6 +101,8 @@ vi.mock('electron', async () => {
     },
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
     shell: { openExternal: vi.fn(async () => undefined) },
+    net: { isOnline: () => true },
+    powerMonitor: (m.power = new Emitter()),
     utilityProcess: {
       fork: () => {
         const child = new InProcessUtility();
@@ -193,6 +196,19 @@ describe('main process start-up', () => {
       type: 'response',
       response: { id: 'p1', result: { ok: true } },
     });
+  });
+
+  it('tells the core host when the machine wakes up (powerMonitor resume)', async () => {
+    const child = m.forks[0] as { postMessage: (message: unknown) => void };
+    const sent: unknown[] = [];
+    const original = child.postMessage.bind(child);
+    child.postMessage = (message: unknown, ...rest: unknown[]) => {
+      sent.push(message);
+      (original as (...a: unknown[]) => void)(message, ...rest);
+    };
+    m.power.emit('resume');
+    expect(sent).toContainEqual({ type: 'network', online: true });
+    child.postMessage = original;
   });
 
   it('gives a page that is not the app no port', () => {
