@@ -84,20 +84,39 @@ export const recomputePnlSql = (table: string): string[] => [
   'DROP TABLE temp.pnl_all_contributions',
 ];
 
+/** The triggers that keep pnl_monthly in step with pnl_daily row by row (migration 2). */
+export const PNL_DAILY_TRIGGERS_SQL =
+  "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'pnl_daily' ORDER BY name";
+
 /**
- * Statements that recompute the whole rollup from the source tables. pnl_monthly is emptied
- * first, so the delete trigger on pnl_daily has nothing to subtract from, and the insert
- * trigger then fills it again.
+ * Statements that recompute the whole rollup from the source tables, given the pnl_daily
+ * triggers (PNL_DAILY_TRIGGERS_SQL): the triggers are dropped while pnl_daily is refilled and
+ * pnl_monthly is then summed from it in one pass (the same figures the triggers would add row
+ * by row, in about half the time), and put back. Run them in one transaction.
  */
-export const REBUILD_PNL_SQL: readonly string[] = [
-  'DELETE FROM pnl_monthly',
-  'DELETE FROM pnl_daily',
-  ...recomputePnlSql('pnl_daily'),
-];
+export function rebuildPnlSql(triggers: readonly { name: string; sql: string }[]): string[] {
+  return [
+    ...triggers.map((t) => `DROP TRIGGER ${t.name}`),
+    'DELETE FROM pnl_monthly',
+    'DELETE FROM pnl_daily',
+    ...recomputePnlSql('pnl_daily'),
+    `INSERT INTO pnl_monthly ${MONTH_COLUMNS}
+     SELECT dim, substr(day, 1, 7), key, sum(revenue), sum(cogs), sum(fees), sum(commissions),
+            sum(other_income), sum(orders)
+       FROM pnl_daily GROUP BY 1, 2, 3`,
+    ...triggers.map((t) => t.sql),
+  ];
+}
+
+const MONTH_COLUMNS = '(dim, month, key, revenue, cogs, fees, commissions, other_income, orders)';
 
 /** Recomputes the whole rollup from the source tables. */
 export function rebuildPnl(sqlite: BetterSqlite3.Database): void {
   sqlite.transaction(() => {
-    for (const statement of REBUILD_PNL_SQL) sqlite.exec(statement);
+    const triggers = sqlite.prepare(PNL_DAILY_TRIGGERS_SQL).all() as {
+      name: string;
+      sql: string;
+    }[];
+    for (const statement of rebuildPnlSql(triggers)) sqlite.exec(statement);
   })();
 }

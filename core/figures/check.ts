@@ -2,7 +2,7 @@
 // recomputed into a TEMP table and compared row by row (a missing row counts as all zeros).
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
-import { REBUILD_PNL_SQL, recomputePnlSql } from '../../db/pnl';
+import { PNL_DAILY_TRIGGERS_SQL, rebuildPnlSql, recomputePnlSql } from '../../db/pnl';
 import { COMMISSION_DAILY_SELECT_V5 } from '../../db/migrations/005_commission_rollup';
 import type { Tx } from '../api/context';
 
@@ -41,11 +41,15 @@ export interface VerifyResult {
 }
 
 /**
- * Recomputes pnl_daily (and through its triggers pnl_monthly) inside the caller's transaction,
+ * Recomputes pnl_daily and pnl_monthly inside the caller's transaction,
  * and the commission rollup (commission_daily, migration 5) from the ledger.
  */
 export async function rebuildRollup(trx: Tx): Promise<{ rowsWritten: number; monthRows: number }> {
-  for (const statement of REBUILD_PNL_SQL) await trx.executeQuery(CompiledQuery.raw(statement));
+  const triggers = (
+    await trx.executeQuery<{ name: string; sql: string }>(CompiledQuery.raw(PNL_DAILY_TRIGGERS_SQL))
+  ).rows;
+  for (const statement of rebuildPnlSql(triggers))
+    await trx.executeQuery(CompiledQuery.raw(statement));
   await trx.executeQuery(CompiledQuery.raw('DELETE FROM commission_daily'));
   await trx.executeQuery(
     CompiledQuery.raw(

@@ -19,6 +19,7 @@ import {
 } from './device';
 import {
   DEFAULT_PULL_LIMIT,
+  FIRST_SYNC_PULL_LIMIT,
   MAX_PUSH_MUTATIONS,
   type PageToken,
   type PullResponse,
@@ -537,21 +538,48 @@ export class SyncClient {
   }
 
   private async pullToCheckpoint(): Promise<void> {
-    for (;;) {
-      const s = await this.read(() => ({
-        since: Number(this.state('cursor') ?? 0),
-        checkpoint: this.state('page_checkpoint'),
-        after: this.state('page_after'),
-      }));
-      const page = await this.authed<PullResponse>('POST', '/v1/sync/pull', {
+    const s = await this.read(() => ({
+      since: Number(this.state('cursor') ?? 0),
+      checkpoint: this.state('page_checkpoint'),
+      after: this.state('page_after'),
+    }));
+    const limit =
+      this.opts.pullLimit ?? (s.since === 0 ? FIRST_SYNC_PULL_LIMIT : DEFAULT_PULL_LIMIT);
+    const ask = (checkpoint: number | null, after: PageToken | null) =>
+      this.authed<PullResponse>('POST', '/v1/sync/pull', {
         schemaVersion: this.schemaVersion(),
         since: s.since,
-        ...(s.checkpoint === null ? {} : { checkpoint: Number(s.checkpoint) }),
-        ...(s.after === null ? {} : { after: JSON.parse(s.after) as PageToken }),
-        limit: this.opts.pullLimit ?? DEFAULT_PULL_LIMIT,
+        ...(checkpoint === null ? {} : { checkpoint }),
+        ...(after === null ? {} : { after }),
+        limit,
       });
+    let asked = ask(
+      s.checkpoint === null ? null : Number(s.checkpoint),
+      s.after === null ? null : (JSON.parse(s.after) as PageToken),
+    );
+    for (;;) {
+      const page = await asked;
+      // The next page is asked for while this one is laid down: its token is in this page, and
+      // it is used only once this page is committed (the same request a resumed pull makes).
+      if (page.next !== null) {
+        asked = ask(page.checkpoint, page.next);
+        asked.catch(() => undefined);
+      }
       await applyPulledPage(this.store, page, this.clock, { deferPnl: s.since === 0 });
       if (page.next === null) return;
     }
+  }
+
+  // ---- conflicts (owner) ----------------------------------------------------------------
+
+  /** Profile edits that lost to a newer edit of the same field (owner only), newest first. */
+  conflicts(
+    input: { limit?: number; before?: string } = {},
+  ): Promise<{ conflicts: Record<string, unknown>[]; next: string | null }> {
+    const q = new URLSearchParams();
+    if (input.limit !== undefined) q.set('limit', String(input.limit));
+    if (input.before !== undefined) q.set('before', input.before);
+    const qs = q.toString();
+    return this.authed('GET', `/v1/sync/conflicts${qs === '' ? '' : `?${qs}`}`);
   }
 }

@@ -9,8 +9,10 @@ export const MIN_CLIENT_SCHEMA = 4;
 export const MAX_CLIENT_SCHEMA = LATEST_VERSION;
 
 export const MAX_PUSH_MUTATIONS = 200;
-export const MAX_PULL_LIMIT = 2000;
+export const MAX_PULL_LIMIT = 5000;
 export const DEFAULT_PULL_LIMIT = 1000;
+/** Rows per page of a first sync (the whole workspace: fewer, larger pages). */
+export const FIRST_SYNC_PULL_LIMIT = 5000;
 /** Clocks more than this far ahead of the server's are clamped. */
 export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
 

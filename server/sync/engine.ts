@@ -19,7 +19,6 @@ import {
   MAX_CLOCK_AHEAD_MS,
   MIN_CLIENT_SCHEMA,
   type MutationResult,
-  type PulledRow,
   type PullBody,
   type PullResponse,
   type PushBody,
@@ -369,7 +368,8 @@ export class SyncEngine {
     }
   }
 
-  async pull(auth: AuthContext, body: PullBody): Promise<PullResponse> {
+  /** A pull page, as the JSON text of a PullResponse. */
+  async pullText(auth: AuthContext, body: PullBody): Promise<string> {
     checkSchemaVersion(body.schemaVersion);
     const ws = auth.workspaceId;
     const limit = body.limit ?? DEFAULT_PULL_LIMIT;
@@ -400,14 +400,14 @@ export class SyncEngine {
     }
     const rows = await q.orderBy('version').orderBy('tbl').orderBy('pk').limit(limit).execute();
     const visible = subtree === null ? null : new Set([EVERYONE, ...subtree]);
-    const out: PulledRow[] = rows.map((r) => ({
-      t: r.tbl,
-      k: r.pk,
-      d:
-        r.data === null || (visible !== null && !visible.has(r.scope))
-          ? null
-          : (JSON.parse(r.data) as Record<string, unknown>),
-    }));
+    // The rows' JSON goes out as stored: parsing and re-serialising every row was most of a
+    // page's cost on the server.
+    const out = rows.map(
+      (r) =>
+        `{"t":${JSON.stringify(r.tbl)},"k":${JSON.stringify(r.pk)},"d":${
+          r.data === null || (visible !== null && !visible.has(r.scope)) ? 'null' : r.data
+        }}`,
+    );
     const lastRow = rows[rows.length - 1];
     const next =
       rows.length === limit && lastRow
@@ -420,13 +420,18 @@ export class SyncEngine {
       .where('device_id', '=', auth.deviceId)
       .where('cursor', '<=', checkpoint)
       .executeTakeFirst();
-    return {
-      rows: out,
+    const rest: Omit<PullResponse, 'rows'> = {
       checkpoint,
       next,
       lastAppliedSeq: seqRow?.seq == null ? 0 : Number(seqRow.seq),
       serverTime: this.now().getTime(),
     };
+    return `{"rows":[${out.join(',')}],${JSON.stringify(rest).slice(1)}`;
+  }
+
+  /** A pull page as an object (tests and tools; the route sends pullText as it is). */
+  async pull(auth: AuthContext, body: PullBody): Promise<PullResponse> {
+    return JSON.parse(await this.pullText(auth, body)) as PullResponse;
   }
 
   /** The agent and everyone under it, from the closure rows. */

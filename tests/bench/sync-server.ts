@@ -6,6 +6,8 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { buildServer } from '../../server/app';
 import { createServerDb, type ServerDb } from '../../server/db';
@@ -30,8 +32,6 @@ export interface RawTx {
 
 export interface BenchServer {
   kind: StoreKind;
-  app: FastifyInstance;
-  db: ServerDb;
   url: string;
   /** postgres:// URL (PostgreSQL only), for a client process's own pool. */
   pgUrl: string | null;
@@ -122,48 +122,112 @@ function pgRaw(url: string, max: number): RawServerStore & { pool: pg.Pool } {
   };
 }
 
-export async function startBenchServer(kind: StoreKind): Promise<BenchServer> {
-  let db: ServerDb;
+/**
+ * A real server on 127.0.0.1 and a raw connection to its store. `own process`: the server runs
+ * in a child process (sync-server-child.ts), as in production, so the device under test does
+ * not share its thread; otherwise in this process (the many-devices bench, whose devices run
+ * in child processes).
+ */
+export async function startBenchServer(
+  kind: StoreKind,
+  options: { ownProcess?: boolean } = {},
+): Promise<BenchServer> {
+  let target: string;
   let dispose: () => Promise<void>;
-  let raw: RawServerStore;
   let pgUrl: string | null = null;
   if (kind === 'postgres') {
     const database = await createPgDatabase();
-    pgUrl = database.url;
-    db = await createServerDb({ url: database.url });
+    pgUrl = target = database.url;
     dispose = () => database.drop();
-    raw = pgRaw(database.url, 10);
   } else {
     const dir = mkdtempSync(join(tmpdir(), 'qd-bench-sync-'));
-    const file = join(dir, 'server.sqlite');
-    db = await createServerDb({ file });
+    target = join(dir, 'server.sqlite');
     dispose = async () => rmSync(dir, { recursive: true, force: true });
-    raw = sqliteRaw(file);
   }
+  let stop: () => Promise<void>;
+  let url: string;
+  try {
+    if (options.ownProcess === true) ({ url, stop } = await startChild(target));
+    else ({ url, stop } = await startInline(kind, target));
+  } catch (err) {
+    await dispose();
+    throw err;
+  }
+  const raw = kind === 'postgres' ? pgRaw(target, 10) : sqliteRaw(target);
+  return {
+    kind,
+    url,
+    pgUrl,
+    raw,
+    async close() {
+      await stop();
+      await raw.close();
+      await dispose();
+    },
+  };
+}
+
+async function startInline(
+  kind: StoreKind,
+  target: string,
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  const db: ServerDb = await createServerDb(
+    kind === 'postgres' ? { url: target } : { file: target },
+  );
   let app: FastifyInstance;
   try {
     app = await buildServer({ db, rateLimit: false, jwtSecret: JWT_SECRET });
     await app.listen({ host: '127.0.0.1', port: 0 });
   } catch (err) {
-    await raw.close();
     await db.destroy();
-    await dispose();
     throw err;
   }
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('no TCP address');
   return {
-    kind,
-    app,
-    db,
     url: `http://127.0.0.1:${address.port}`,
-    pgUrl,
-    raw,
-    async close() {
+    async stop() {
       await app.close();
-      await raw.close();
       await db.destroy();
-      await dispose();
+    },
+  };
+}
+
+async function startChild(target: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('./sync-server-child.ts', import.meta.url))],
+    {
+      env: {
+        ...process.env,
+        QUNDESK_BENCH_SERVER_DB: target,
+        QUNDESK_BENCH_JWT_SECRET: JWT_SECRET,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      out += chunk;
+      const line = out.split('\n')[0];
+      if (out.includes('\n') && line !== undefined) {
+        try {
+          resolve((JSON.parse(line) as { url: string }).url);
+        } catch (err) {
+          reject(err instanceof Error ? err : new Error(String(err)));
+        }
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the bench server exited (${code})`)));
+  });
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
     },
   };
 }

@@ -23,6 +23,9 @@
 //   QUNDESK_BENCH_SYNC_ONLY      'initial', 'push', 'devices' or a comma list (default all)
 //   QUNDESK_BENCH_DEVICES, QUNDESK_BENCH_ROUNDS, QUNDESK_BENCH_CLIENT_PROCESSES (measure 3)
 //   QUNDESK_BENCH_DIR            where demo stores are kept (default .bench)
+//   QUNDESK_BENCH_SERVER_INLINE  1: measures 1 and 2 run the server in this process (one thread
+//                                for device and server; for profiling) instead of its own
+//   QUNDESK_BENCH_PROFILE        a folder: CPU profiles of the timed parts are written there
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -121,6 +124,30 @@ async function postJson<T>(url: string, body: unknown, token?: string): Promise<
 }
 
 const seconds = (ms: number) => ms / 1000;
+
+/**
+ * Runs fn; with QUNDESK_BENCH_PROFILE=<dir>, under the V8 CPU profiler, the profile written to
+ * <dir>/<name>.cpuprofile (open it in Chrome DevTools) for where the timed part spends its time.
+ */
+async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const dir = process.env.QUNDESK_BENCH_PROFILE;
+  if (!dir) return fn();
+  const { Session } = await import('node:inspector/promises');
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+    log(`profile written to ${join(dir, `${name}.cpuprofile`)}`);
+  }
+}
 
 // ---- 1. initial sync ---------------------------------------------------------------------------
 
@@ -231,7 +258,9 @@ export async function measureInitialSync(
       endDay: '2026-03-15',
     };
     const { file } = await demoStore(dir, spec);
-    server = await startBenchServer(kind);
+    server = await startBenchServer(kind, {
+      ownProcess: process.env.QUNDESK_BENCH_SERVER_INLINE !== '1',
+    });
     const owner = await postJson<Session>(`${server.url}/v1/auth/signup`, {
       email: EMAIL,
       password: PASSWORD,
@@ -254,7 +283,7 @@ export async function measureInitialSync(
     log(`${measure}: syncing a new device`);
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    await device.client.syncOnce();
+    await profiled(measure, () => device!.client.syncOnce());
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(c0);
     const pulls = requestTotals(device.requests, '/v1/sync/pull');
@@ -356,7 +385,9 @@ export async function measurePush(kind: StoreKind, mutations: number): Promise<v
   let server: BenchServer | undefined;
   let device: BenchDevice | undefined;
   try {
-    server = await startBenchServer(kind);
+    server = await startBenchServer(kind, {
+      ownProcess: process.env.QUNDESK_BENCH_SERVER_INLINE !== '1',
+    });
     device = new BenchDevice('push');
     const session = await device.client.signUp({
       serverUrl: server.url,
@@ -382,7 +413,7 @@ export async function measurePush(kind: StoreKind, mutations: number): Promise<v
     device.requests = [];
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    await device.client.syncOnce();
+    await profiled(measure, () => device!.client.syncOnce());
     const totalMs = performance.now() - t0;
     const cpu = process.cpuUsage(c0);
     const pushes = requestTotals(device.requests, '/v1/sync/push');
