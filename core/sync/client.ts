@@ -21,10 +21,14 @@ import {
   DEFAULT_PULL_LIMIT,
   FIRST_SYNC_PULL_LIMIT,
   MAX_PUSH_MUTATIONS,
+  SEED_PAGE_BYTES,
+  SEED_PAGE_ROWS,
   type PageToken,
   type PullResponse,
   type PushResponse,
+  type SeedResponse,
 } from './protocol';
+import { readUploadPage } from './upload';
 
 export type SyncStatus =
   'signed-out' | 'offline' | 'syncing' | 'up-to-date' | 'error' | 'update-required';
@@ -51,6 +55,8 @@ export interface SyncClientOptions {
   intervalMs?: number;
   debounceMs?: number;
   pullLimit?: number;
+  /** Rows per first-upload request (tests of a resumed upload); default SEED_PAGE_ROWS. */
+  uploadPageRows?: number;
   /** The schema version this device reports (tests of old clients). */
   schemaVersion?: number;
   /**
@@ -98,6 +104,8 @@ export class SyncClient {
   private accessToken: string | null = null;
   private status: SyncStatus;
   private message: string | undefined;
+  /** What made the last sync fail (kept with the status it set). */
+  private failure: unknown = null;
   private running: Promise<void> | null = null;
   private again = false;
   private failures = 0;
@@ -136,9 +144,15 @@ export class SyncClient {
     };
   }
 
-  private async setStatus(status: SyncStatus, message?: string): Promise<void> {
+  /** The error behind the current status when a sync failed (automatic syncs included). */
+  lastFailure(): unknown {
+    return this.failure;
+  }
+
+  private async setStatus(status: SyncStatus, message?: string, failure?: unknown): Promise<void> {
     this.status = status;
     this.message = message;
+    this.failure = failure ?? null;
     if (this.opts.onStatus) this.opts.onStatus(await this.statusEvent());
   }
 
@@ -294,13 +308,17 @@ export class SyncClient {
     );
   }
 
-  private async adopt(serverUrl: string, s: Session): Promise<void> {
+  /** seed: the store's business goes up first (a first upload, see core/sync/upload.ts). */
+  private async adopt(serverUrl: string, s: Session, seed = false): Promise<void> {
     this.accessToken = s.accessToken;
     const sqlite = this.store.sqlite;
     await this.write(() => {
       const firstPending = sqlite.prepare('SELECT min(seq) FROM sync_outbox').pluck().get() as
         number | null;
       const lastSeq = Number(getState(sqlite, 'last_seq') ?? 0);
+      setState(sqlite, 'seed_seq', seed ? String(lastSeq) : null);
+      setState(sqlite, 'seed_table', null);
+      setState(sqlite, 'seed_after', null);
       // The device's seqs on the wire start at 1: what is in the outbox goes first.
       setState(sqlite, 'seq_offset', String(firstPending === null ? lastSeq : firstPending - 1));
       setState(sqlite, 'acked_seq', '0');
@@ -341,7 +359,7 @@ export class SyncClient {
       },
       null,
     );
-    await this.adopt(input.serverUrl, s);
+    await this.adopt(input.serverUrl, s, s.role === 'owner' && (await this.hasBusiness()));
     return s;
   }
 
@@ -363,6 +381,8 @@ export class SyncClient {
       },
       null,
     );
+    // A store that holds a business may join only an empty workspace, and uploads it first.
+    const seed = s.role === 'owner' && (await this.hasBusiness());
     if (await this.hasBusiness()) {
       const probe = await this.http<PullResponse>(
         'POST',
@@ -384,7 +404,7 @@ export class SyncClient {
         );
       }
     }
-    await this.adopt(input.serverUrl, s);
+    await this.adopt(input.serverUrl, s, seed);
     return s;
   }
 
@@ -484,6 +504,7 @@ export class SyncClient {
     if (!signedIn(this.store.sqlite)) return;
     await this.setStatus('syncing');
     try {
+      await this.upload();
       await this.push();
       await this.pull();
       this.failures = 0;
@@ -496,15 +517,66 @@ export class SyncClient {
       this.failures += 1;
       if (err instanceof SyncHttpError && err.kind === 'update-required') {
         await this.write(() => setState(this.store.sqlite, 'update_required', err.message));
-        await this.setStatus('update-required', err.message);
+        await this.setStatus('update-required', err.message, err);
       } else if (err instanceof SyncHttpError && err.kind === 'offline') {
-        await this.setStatus('offline', err.message);
+        await this.setStatus('offline', err.message, err);
         this.scheduleRetry();
       } else {
-        await this.setStatus('error', err instanceof Error ? err.message : String(err));
+        await this.setStatus('error', err instanceof Error ? err.message : String(err), err);
         this.scheduleRetry();
       }
       throw err;
+    }
+  }
+
+  /**
+   * The first upload, when due: every synced row of the store, page by page (resumed from where
+   * it stopped), before anything is pushed. Then the outbox it covers is dropped: the device's
+   * next seq on the wire is 1 again.
+   */
+  private async upload(): Promise<void> {
+    for (;;) {
+      const step = await this.read(() => {
+        const seedSeq = this.state('seed_seq');
+        if (seedSeq === null) return null;
+        const after = this.state('seed_after');
+        return readUploadPage(
+          this.store.sqlite,
+          {
+            table: Number(this.state('seed_table') ?? 0),
+            after: after === null ? null : (JSON.parse(after) as unknown[]),
+          },
+          Number(seedSeq),
+          this.opts.uploadPageRows ?? SEED_PAGE_ROWS,
+          SEED_PAGE_BYTES,
+        );
+      });
+      if (step === null) return;
+      await this.authed<SeedResponse>('POST', '/v1/sync/seed', {
+        schemaVersion: this.schemaVersion(),
+        rows: step.rows,
+        ...(step.next === null ? { done: true } : {}),
+      });
+      const sqlite = this.store.sqlite;
+      await this.write(() => {
+        if (step.next !== null) {
+          setState(sqlite, 'seed_table', String(step.next.table));
+          setState(
+            sqlite,
+            'seed_after',
+            step.next.after === null ? null : JSON.stringify(step.next.after),
+          );
+          return;
+        }
+        const seedSeq = Number(getState(sqlite, 'seed_seq') ?? 0);
+        sqlite.prepare('DELETE FROM sync_outbox WHERE seq <= ?').run(seedSeq);
+        setState(sqlite, 'seq_offset', String(seedSeq));
+        setState(sqlite, 'acked_seq', '0');
+        setState(sqlite, 'seed_seq', null);
+        setState(sqlite, 'seed_table', null);
+        setState(sqlite, 'seed_after', null);
+      });
+      if (step.next === null) return;
     }
   }
 

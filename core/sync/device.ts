@@ -40,7 +40,12 @@ export type StateKey =
   | 'refresh_token'
   | 'last_synced_at'
   | 'update_required'
-  | 'pnl_stale';
+  | 'pnl_stale'
+  /** Set while the first upload is due: the last seq its rows cover (core/sync/upload.ts). */
+  | 'seed_seq'
+  /** How far the first upload went: the table index and the last key sent in it (JSON). */
+  | 'seed_table'
+  | 'seed_after';
 
 export function getState(sqlite: BetterSqlite3.Database, key: StateKey): string | null {
   const v = prepared(sqlite, 'SELECT value FROM sync_state WHERE key = ?').pluck().get(key);
@@ -198,6 +203,9 @@ export async function recordPushResults(
   });
 }
 
+/** Rows laid down between two turns of the event loop (about 20 ms of inserts). */
+const APPLY_SLICE = 1000;
+
 /**
  * Lays one pulled page down in one transaction: takes back every provisional change, writes
  * the server's rows, drops the mutations the server has dealt with, and replays the others.
@@ -234,7 +242,15 @@ export async function applyPulledPage(
         // rather than kept in step source by source.
         const deferPnl = options.deferPnl === true || getState(sqlite, 'pnl_stale') !== null;
         if (deferPnl) setState(sqlite, 'pnl_stale', '1');
-        applyRowChanges(sqlite, changes, { pnl: !deferPnl, search: true });
+        // In slices, letting the event loop turn between them: the next page, asked for while
+        // this one is laid down, keeps arriving instead of stalling in a full socket buffer.
+        for (let i = 0; i < changes.length; i += APPLY_SLICE) {
+          if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+          applyRowChanges(sqlite, changes.slice(i, i + APPLY_SLICE), {
+            pnl: !deferPnl,
+            search: true,
+          });
+        }
         prepared(sqlite, 'DELETE FROM sync_undo').run();
         prepared(sqlite, 'DELETE FROM sync_outbox WHERE seq <= ?').run(
           page.lastAppliedSeq + offset,

@@ -239,6 +239,7 @@ export const syncMethods = {
         event?.status ?? (s('device_id') === null ? 'signed-out' : 'offline');
       const message = event?.message ?? s('update_required');
       const known = client ? seen.get(client) : undefined;
+      const failure = client?.lastFailure() ?? null;
       return {
         status,
         message,
@@ -247,7 +248,8 @@ export const syncMethods = {
           status === 'offline' || status === 'error' || status === 'update-required'
             ? known && known.message === message
               ? known.problem
-              : syncStatusProblem(status, message)
+              : ((failure === null ? null : syncProblemOf(failure, 'sync')) ??
+                syncStatusProblem(status, message))
             : null,
         pending,
         lastSyncedAt: s('last_synced_at'),

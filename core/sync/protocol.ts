@@ -2,6 +2,7 @@
 // their limits, and the range of device schema versions a server accepts.
 import { z } from 'zod';
 import { LATEST_VERSION } from '../../db/migrations';
+import { rowKey, tableSpec } from './tables';
 
 /** The oldest device store schema this server still replays mutations for. */
 export const MIN_CLIENT_SCHEMA = 4;
@@ -86,4 +87,53 @@ export interface PullResponse {
   lastAppliedSeq: number;
   /** The server's clock, ms (the device's clock moves past it). */
   serverTime: number;
+}
+
+/** Rows per first-upload (seed) request at most. */
+export const MAX_SEED_ROWS = 2000;
+/** Rows a device puts in one seed request, and the JSON size it keeps a request under. */
+export const SEED_PAGE_ROWS = 1000;
+export const SEED_PAGE_BYTES = 1024 * 1024;
+
+export const seedRow = z.strictObject({
+  t: z.string().min(1).max(64),
+  k: z.string().min(1).max(400),
+  d: z.record(z.string().max(64), z.union([z.string(), z.number(), z.null()])),
+});
+
+/**
+ * The first upload of a store that already held a business when it joined a brand-new
+ * workspace: its synced rows as they are, parents first, a page at a time (the last page says
+ * done). Every table must be a synced table and every key the row's own key.
+ */
+export const seedBody = z
+  .strictObject({
+    schemaVersion: z.number().int(),
+    rows: z.array(seedRow).max(MAX_SEED_ROWS),
+    done: z.boolean().optional(),
+  })
+  .superRefine((body, ctx) => {
+    body.rows.forEach((r, i) => {
+      const spec = tableSpec(r.t);
+      if (!spec) {
+        ctx.addIssue({ code: 'custom', path: ['rows', i, 't'], message: 'not a synced table' });
+        return;
+      }
+      if (spec.pk.some((c) => r.d[c] === undefined || r.d[c] === null))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rows', i, 'd'],
+          message: 'a key column is missing',
+        });
+      else if (rowKey(spec, r.d) !== r.k)
+        ctx.addIssue({ code: 'custom', path: ['rows', i, 'k'], message: "not the row's key" });
+    });
+  });
+export type SeedBody = z.output<typeof seedBody>;
+
+export interface SeedResponse {
+  /** Rows laid down by this request. */
+  applied: number;
+  /** The workspace cursor after it. */
+  cursor: number;
 }

@@ -25,14 +25,21 @@ export interface AccessClaims {
 }
 
 export class TokenSigner {
-  private readonly key: Uint8Array;
+  /** Imported once: jose would import raw key bytes anew on every sign and verify. */
+  private readonly key: Promise<CryptoKey>;
 
   constructor(
     secret: string,
     private readonly now: () => Date,
   ) {
     if (secret.length < 32) throw new Error('The JWT secret must be at least 32 characters');
-    this.key = new TextEncoder().encode(secret);
+    this.key = crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    );
   }
 
   async sign(claims: AccessClaims): Promise<{ token: string; expiresAt: string }> {
@@ -50,7 +57,7 @@ export class TokenSigner {
       .setAudience(AUDIENCE)
       .setIssuedAt(iat)
       .setExpirationTime(exp)
-      .sign(this.key);
+      .sign(await this.key);
     return { token, expiresAt: new Date(exp * 1000).toISOString() };
   }
 
@@ -59,7 +66,7 @@ export class TokenSigner {
     token: string,
   ): Promise<{ ok: true; claims: AccessClaims } | { ok: false; reason: string }> {
     try {
-      const { payload } = await jwtVerify(token, this.key, {
+      const { payload } = await jwtVerify(token, await this.key, {
         algorithms: ['HS256'],
         issuer: ISSUER,
         audience: AUDIENCE,

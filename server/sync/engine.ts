@@ -95,15 +95,69 @@ export class SyncEngine {
     });
   }
 
+  /**
+   * Runs fn in one transaction of the sync tables and one of the workspace's mirror, with the
+   * workspace counter locked and the mirror caught up to it (as a push does). fn returns the
+   * cursor it leaves, written to the counter. Foreign keys of the mirror may be turned off for
+   * the transaction (the first upload lays rows down a page at a time).
+   */
+  async withWorkspace<T>(
+    ws: string,
+    fn: (
+      strx: SyncTrx,
+      mtrx: Transaction<Database>,
+      mirror: Mirror,
+      cursor: number,
+    ) => Promise<{ value: T; cursor: number }>,
+    options: { foreignKeys?: boolean } = {},
+  ): Promise<T> {
+    return this.mirrors.with(ws, async (mirror) => {
+      let committedVersion = mirror.version;
+      const fkOff = options.foreignKeys === false;
+      try {
+        if (fkOff) mirror.store.sqlite.pragma('foreign_keys = OFF');
+        let value: T;
+        try {
+          value = await mirror.store.db.transaction().execute((mtrx) =>
+            this.db.transaction().execute(async (strx) => {
+              const cursor = await this.lockCounter(strx, ws);
+              await catchUp(mirror, strx, cursor);
+              const out = await fn(strx, mtrx, mirror, cursor);
+              if (out.cursor !== cursor)
+                await strx
+                  .updateTable('sync_counters')
+                  .set({ cursor: out.cursor })
+                  .where('workspace_id', '=', ws)
+                  .execute();
+              committedVersion = out.cursor;
+              return out.value;
+            }),
+          );
+        } finally {
+          if (fkOff) mirror.store.sqlite.pragma('foreign_keys = ON');
+        }
+        mirror.version = committedVersion;
+        return value;
+      } catch (err) {
+        this.mirrors.drop(ws);
+        throw err;
+      }
+    });
+  }
+
+  /**
+   * The workspace's cursor, its row locked until the transaction ends (made at 0 when new):
+   * one statement, as an upsert that touches the row takes its lock on PostgreSQL.
+   */
   private async lockCounter(strx: SyncTrx, ws: string): Promise<number> {
-    await strx
+    const row = await strx
       .insertInto('sync_counters')
       .values({ workspace_id: ws, cursor: 0 })
-      .onConflict((oc) => oc.column('workspace_id').doNothing())
-      .execute();
-    let q = strx.selectFrom('sync_counters').select('cursor').where('workspace_id', '=', ws);
-    if (this.dialect === 'postgres') q = q.forUpdate();
-    const row = await q.executeTakeFirstOrThrow();
+      .onConflict((oc) =>
+        oc.column('workspace_id').doUpdateSet({ cursor: (eb) => eb.ref('sync_counters.cursor') }),
+      )
+      .returning('cursor')
+      .executeTakeFirstOrThrow();
     return Number(row.cursor);
   }
 
@@ -468,7 +522,7 @@ interface PendingRow {
 }
 
 /** The sync_rows a push writes, kept until the end of the push (last write of a row wins). */
-class PendingWrites {
+export class PendingWrites {
   private readonly rows = new Map<string, PendingRow>();
   /** Scopes as written by this push, flushed or not. */
   private readonly scopes = new Map<string, string>();

@@ -196,7 +196,15 @@ async function startInline(
 async function startChild(target: string): Promise<{ url: string; stop: () => Promise<void> }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', fileURLToPath(new URL('./sync-server-child.ts', import.meta.url))],
+    [
+      // QUNDESK_BENCH_PROFILE: the server's CPU profile too (written when it closes).
+      ...(process.env.QUNDESK_BENCH_PROFILE
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.QUNDESK_BENCH_PROFILE}`]
+        : []),
+      '--import',
+      'tsx',
+      fileURLToPath(new URL('./sync-server-child.ts', import.meta.url)),
+    ],
     {
       env: {
         ...process.env,
