@@ -72,77 +72,69 @@ export async function assertAgentInTeam(
   }
 }
 
+/** The rows an agent's team owns, by the column naming the agent, and how to say so. */
+const OWNED = {
+  customers: {
+    column: 'owner_agent_id',
+    refusal: (id: string) =>
+      `customer ${id} does not belong to you or your downline (ownerAgentId), so you cannot see or change them.`,
+  },
+  customer_groups: {
+    column: 'owner_agent_id',
+    refusal: (id: string) =>
+      `customer group ${id} does not belong to you or your downline (ownerAgentId).`,
+  },
+  orders: {
+    column: 'agent_id',
+    refusal: (id: string) =>
+      `order ${id} is not credited to you or your downline (agentId), so you cannot see or change it.`,
+  },
+} as const;
+
 /**
- * Refuses a customer the calling agent may not see: one whose owner agent is not in its team
- * (the owner's own customers included). NOT_FOUND stays the caller's job (requireCustomer).
+ * Refuses (FORBIDDEN, naming `path`) a row of `table` whose agent is not in the calling
+ * agent's team (the owner's own rows included). A missing row passes: NOT_FOUND stays the
+ * caller's job.
  */
-export async function assertCustomerInScope(
+async function assertOwnedByTeam(
+  ctx: Pick<Ctx, 'db' | 'actor'>,
+  table: keyof typeof OWNED,
+  id: string,
+  path: string,
+): Promise<void> {
+  const self = callingAgent(ctx);
+  if (self === null) return;
+  const { column, refusal } = OWNED[table];
+  const row = (await ctx.db
+    .selectFrom(table)
+    .select(column)
+    .where('id', '=', id)
+    .executeTakeFirst()) as Record<string, string | null> | undefined;
+  if (row === undefined) return;
+  if (!(await inTeam(ctx.db, self, row[column] ?? null)))
+    throw forbidden(path, refusal(id), { id });
+}
+
+/** Refuses a customer whose owner agent is not in the calling agent's team. */
+export const assertCustomerInScope = (
   ctx: Pick<Ctx, 'db' | 'actor'>,
   customerId: string,
   path: string,
-): Promise<void> {
-  const self = callingAgent(ctx);
-  if (self === null) return;
-  const row = await ctx.db
-    .selectFrom('customers')
-    .select('owner_agent_id')
-    .where('id', '=', customerId)
-    .executeTakeFirst();
-  if (row === undefined) return;
-  if (!(await inTeam(ctx.db, self, row.owner_agent_id))) {
-    throw forbidden(
-      path,
-      `customer ${customerId} does not belong to you or your downline (ownerAgentId), so you cannot see or change them.`,
-      { id: customerId },
-    );
-  }
-}
+): Promise<void> => assertOwnedByTeam(ctx, 'customers', customerId, path);
 
 /** Refuses an order whose credited agent (agent_id) is not in the calling agent's team. */
-export async function assertOrderInScope(
+export const assertOrderInScope = (
   ctx: Pick<Ctx, 'db' | 'actor'>,
   orderId: string,
   path: string,
-): Promise<void> {
-  const self = callingAgent(ctx);
-  if (self === null) return;
-  const row = await ctx.db
-    .selectFrom('orders')
-    .select('agent_id')
-    .where('id', '=', orderId)
-    .executeTakeFirst();
-  if (row === undefined) return;
-  if (!(await inTeam(ctx.db, self, row.agent_id))) {
-    throw forbidden(
-      path,
-      `order ${orderId} is not credited to you or your downline (agentId), so you cannot see or change it.`,
-      { id: orderId },
-    );
-  }
-}
+): Promise<void> => assertOwnedByTeam(ctx, 'orders', orderId, path);
 
 /** Refuses a customer group whose owner agent is not in the calling agent's team. */
-export async function assertGroupInScope(
+export const assertGroupInScope = (
   ctx: Pick<Ctx, 'db' | 'actor'>,
   groupId: string,
   path: string,
-): Promise<void> {
-  const self = callingAgent(ctx);
-  if (self === null) return;
-  const row = await ctx.db
-    .selectFrom('customer_groups')
-    .select('owner_agent_id')
-    .where('id', '=', groupId)
-    .executeTakeFirst();
-  if (row === undefined) return;
-  if (!(await inTeam(ctx.db, self, row.owner_agent_id))) {
-    throw forbidden(
-      path,
-      `customer group ${groupId} does not belong to you or your downline (ownerAgentId).`,
-      { id: groupId },
-    );
-  }
-}
+): Promise<void> => assertOwnedByTeam(ctx, 'customer_groups', groupId, path);
 
 /**
  * Runs fn for an agent caller without letting its errors name rows outside the agent's team:

@@ -8,6 +8,9 @@ import type { Ctx } from '../api/context';
 import { AppError } from '../api/errors';
 import { SyncHttpError, type SyncClient, type SyncStatus } from './client';
 import { getState, outboxCount } from './device';
+import type { SyncConflict } from './protocol';
+
+export type { SyncConflict } from './protocol';
 
 const clients = new WeakMap<BetterSqlite3.Database, SyncClient>();
 
@@ -41,29 +44,6 @@ export type SyncProblem =
   | 'seq-gap' // the server expects changes this device no longer holds
   | 'refused' // any other refusal
   | 'unknown';
-
-/** One overwritten profile edit, as GET /v1/sync/conflicts reports it. */
-export interface SyncConflict {
-  /** customers, customer_groups or products. */
-  table: string;
-  rowId: string;
-  /** What the row is called now (null when it is gone); products also carry their sku. */
-  rowLabel: string | null;
-  sku: string | null;
-  field: string;
-  /** The value that was overwritten. */
-  lostValue: unknown;
-  /** The field's value on the server now. */
-  currentValue: unknown;
-  /** When the losing and the winning edits were made (their clocks). */
-  lostEditedAt: string | null;
-  keptEditedAt: string | null;
-  /** When the server received the losing edit. */
-  at: string;
-  deviceId: string;
-  deviceName: string | null;
-  seq: number;
-}
 
 /** What was being done when a sync call failed (the same HTTP code means different things). */
 export type SyncOp =

@@ -137,3 +137,26 @@ export interface SeedResponse {
   /** The workspace cursor after it. */
   cursor: number;
 }
+
+/** One overwritten profile edit, as GET /v1/sync/conflicts reports it. */
+export interface SyncConflict {
+  /** customers, customer_groups or products. */
+  table: string;
+  rowId: string;
+  /** What the row is called now (null when it is gone); products also carry their sku. */
+  rowLabel: string | null;
+  sku: string | null;
+  field: string;
+  /** The value that was overwritten. */
+  lostValue: unknown;
+  /** The field's value on the server now. */
+  currentValue: unknown;
+  /** When the losing and the winning edits were made (their clocks). */
+  lostEditedAt: string | null;
+  keptEditedAt: string | null;
+  /** When the server received the losing edit. */
+  at: string;
+  deviceId: string;
+  deviceName: string | null;
+  seq: number;
+}

@@ -7,6 +7,7 @@ import type { ServerDb } from '../db';
 import { requireOwner } from '../auth';
 import { HttpError, parseBody } from '../errors';
 import { decodeHlc } from '../../core/sync/hlc';
+import type { SyncConflict } from '../../core/sync/protocol';
 import type { SyncDb } from './schema';
 
 export const DEFAULT_CONFLICTS_LIMIT = 50;
@@ -40,29 +41,6 @@ function decodePosition(token: string): Position {
       issues: [{ path: 'before', message: 'not a page token from this server' }],
     });
   }
-}
-
-/** One overwritten edit, as the owner's devices show it. */
-export interface ConflictView {
-  /** customers, customer_groups or products. */
-  table: string;
-  rowId: string;
-  /** What the row is called now (name; products also carry the sku); null when it is gone. */
-  rowLabel: string | null;
-  sku: string | null;
-  field: string;
-  /** The value that was overwritten (lost). */
-  lostValue: unknown;
-  /** The field's value on the server now (null when the row is gone). */
-  currentValue: unknown;
-  /** When the losing edit was made (its clock) and when the winning one was. */
-  lostEditedAt: string | null;
-  keptEditedAt: string | null;
-  /** When the server received the losing edit. */
-  at: string;
-  deviceId: string;
-  deviceName: string | null;
-  seq: number;
 }
 
 const wallTime = (hlc: string): string | null => {
@@ -137,7 +115,7 @@ export const conflictRoutes: FastifyPluginAsync<{ db: ServerDb }> = async (app, 
       .limit(limit + 1)
       .execute();
     const page = rows.slice(0, limit);
-    const conflicts: ConflictView[] = page.map((r) => {
+    const conflicts: SyncConflict[] = page.map((r) => {
       const data = r.data === null ? null : (parseJson(r.data) as Record<string, unknown> | null);
       const label = data && typeof data.name === 'string' ? data.name : null;
       const sku = data && typeof data.sku === 'string' ? data.sku : null;
