@@ -44,13 +44,16 @@ export const workspaceMethods = {
   }),
 
   'workspace.get': method({
-    summary: 'The business settings, or null when the store is still empty.',
+    summary:
+      'The business settings (null when the store is still empty), and who this device acts as.',
     mutates: false,
     roles: ['owner', 'agent'],
     input: z.object({}),
     async run(ctx) {
       const settings = await readSettings(ctx.db);
-      return { settings, schemaVersion: LATEST_VERSION };
+      // Who this device acts as: an agent device shows the pages an agent can use.
+      const actor = { role: ctx.actor.role, agentId: ctx.actor.agentId ?? null };
+      return { settings, schemaVersion: LATEST_VERSION, actor };
     },
   }),
 

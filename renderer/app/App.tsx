@@ -5,7 +5,7 @@
 import { Suspense, useEffect, useState } from 'react';
 import { Button, Layout, Menu, Result, Select, Space, Spin, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { pages, Welcome } from '../pages/registry';
+import { pages, pagesFor, Welcome } from '../pages/registry';
 import { navigate, useRoute } from './router';
 import { useOnboarding } from './onboarding';
 import { useApi } from '../api/hooks';
@@ -55,8 +55,9 @@ export function App() {
       />
     );
   }
-  const key = route[0] ?? 'dashboard';
-  const page = pages.find((p) => p.key === key) ?? pages[0]!;
+  const shown = pagesFor(workspace.data?.actor.role);
+  const key = route[0] ?? shown[0]!.key;
+  const page = pages.find((p) => p.key === key && shown.includes(p)) ?? shown[0]!;
   const Page = page.component;
 
   if (onboarding || (workspace.data && !workspace.data.settings)) {
@@ -119,7 +120,7 @@ export function App() {
         <Menu
           mode="inline"
           selectedKeys={[page.key]}
-          items={pages.map((p) => ({
+          items={shown.map((p) => ({
             key: p.key,
             icon: <p.icon />,
             label: t(`nav.${p.key}`),

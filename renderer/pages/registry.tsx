@@ -24,21 +24,57 @@ export interface PageDef {
   key: string;
   icon: ComponentType;
   component: LazyExoticComponent<ComponentType<PageProps>>;
+  /** Shown on an agent's device too (its own team's customers, orders, agents, statements). */
+  agent?: true;
 }
 
 export const pages: PageDef[] = [
   { key: 'dashboard', icon: DashboardOutlined, component: lazy(() => import('./dashboard')) },
-  { key: 'customers', icon: UserOutlined, component: lazy(() => import('./customers')) },
+  {
+    key: 'customers',
+    agent: true,
+    icon: UserOutlined,
+    component: lazy(() => import('./customers')),
+  },
   { key: 'groups', icon: TeamOutlined, component: lazy(() => import('./groups')) },
-  { key: 'products', icon: AppstoreOutlined, component: lazy(() => import('./products')) },
-  { key: 'orders', icon: ShoppingCartOutlined, component: lazy(() => import('./orders')) },
-  { key: 'agents', icon: ApartmentOutlined, component: lazy(() => import('./agents')) },
-  { key: 'settlements', icon: DollarOutlined, component: lazy(() => import('./settlements')) },
+  {
+    key: 'products',
+    agent: true,
+    icon: AppstoreOutlined,
+    component: lazy(() => import('./products')),
+  },
+  {
+    key: 'orders',
+    agent: true,
+    icon: ShoppingCartOutlined,
+    component: lazy(() => import('./orders')),
+  },
+  {
+    key: 'agents',
+    agent: true,
+    icon: ApartmentOutlined,
+    component: lazy(() => import('./agents')),
+  },
+  {
+    key: 'settlements',
+    agent: true,
+    icon: DollarOutlined,
+    component: lazy(() => import('./settlements')),
+  },
   { key: 'expenses', icon: AccountBookOutlined, component: lazy(() => import('./expenses')) },
   { key: 'reports', icon: BarChartOutlined, component: lazy(() => import('./reports')) },
-  { key: 'sync', icon: CloudSyncOutlined, component: lazy(() => import('./sync')) },
+  {
+    key: 'sync',
+    agent: true,
+    icon: CloudSyncOutlined,
+    component: lazy(() => import('./sync')),
+  },
   { key: 'settings', icon: SettingOutlined, component: lazy(() => import('./settings')) },
 ];
+
+/** The pages this device shows: an agent's device leaves out the owner's books and settings. */
+export const pagesFor = (role: 'owner' | 'agent' | undefined): PageDef[] =>
+  role === 'agent' ? pages.filter((p) => p.agent === true) : pages;
 
 export const Welcome = lazy(() => import('./welcome')) as LazyExoticComponent<
   ComponentType<PageProps>

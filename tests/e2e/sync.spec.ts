@@ -234,6 +234,32 @@ test('the owner invites an agent, who joins with the code from a new store; the 
     await expect(agentPage.getByTestId('sync-workspace')).toHaveText('小林水果店');
     await app.shot(agentPage, 'sync-agent-joined');
 
+    // The agent's device shows the agent's pages only (no dashboard, books or settings) and
+    // records a customer of its own, which reaches the server in the agent's name.
+    await agentPage.goto(`${device.url}#/`);
+    await expect(agentPage.locator('[data-page="customers"]')).toBeVisible(SLOW);
+    const menu = agentPage.locator('.app-sider .ant-menu');
+    await expect(menu).toContainText('订单');
+    await expect(menu).not.toContainText('概览');
+    await expect(menu).not.toContainText('报表');
+    await agentPage.getByTestId('customer-new').click();
+    await expect(agentPage.getByTestId('customer-name')).toBeFocused(SLOW);
+    await agentPage.getByTestId('customer-name').fill('代理的顾客');
+    await agentPage.getByTestId('customer-name').press('Enter');
+    await expect(agentPage.getByTestId('customer-drawer')).toContainText('代理的顾客', SLOW);
+    await agentPage.goto(`${device.url}#/sync`);
+    await agentPage.getByTestId('sync-now').click();
+    await expect
+      .poll(
+        async () =>
+          (await server.rows('customers'))
+            .filter((r) => r.data.name === '代理的顾客')
+            .map((r) => r.data.owner_agent_id),
+        SLOW,
+      )
+      .toEqual([agent.id]);
+    await app.shot(agentPage, 'sync-agent-customers');
+
     // The code worked once.
     const again = await fetch(`${server.url}/v1/auth/invites/redeem`, {
       method: 'POST',
