@@ -1,7 +1,7 @@
 // A device for the sync benches: its own store file, a core that records mutations in the
 // outbox (as the app's core host does), and the real SyncClient, whose fetch is wrapped to
 // time each request (server and loopback time, body included) apart from the device's work.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store } from '../../db/store';
@@ -27,8 +27,10 @@ export class BenchDevice {
   /** Requests repeated after a reset connection. */
   retries = 0;
 
-  constructor(name: string, options: { pullLimit?: number } = {}) {
+  /** `from`: a store file to start from (copied), e.g. a demo business; else a new store. */
+  constructor(name: string, options: { pullLimit?: number; from?: string } = {}) {
     this.dir = mkdtempSync(join(tmpdir(), `qd-bench-${name}-`));
+    if (options.from) copyFileSync(options.from, join(this.dir, 'store.sqlite'));
     this.store = openStore(join(this.dir, 'store.sqlite'));
     this.client = new SyncClient({
       store: this.store,

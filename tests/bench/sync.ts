@@ -14,13 +14,19 @@
 //    Baseline: raw INSERTs of the rows the push wrote (sync_rows and sync_mutations) into the
 //    server's store in one transaction. Target <= 5 s.
 // 3. N devices syncing at once against PostgreSQL: see server-devices.ts.
+// 4. The first upload (not in the issue's list; reported): a store that already holds a
+//    business (a demo store, default 10,000 orders, made with 'demo.generate', which records
+//    no mutations) signs up, and its rows go up to the new workspace (POST /v1/sync/seed).
+//    Timed: the sign-up's first sync until the upload is done (the pull back that follows is
+//    timed apart). Baseline: raw INSERTs of the same rows into the server's sync_rows.
 //
 // Environment:
 //   QUNDESK_BENCH_SYNC_SCALE     multiplies the sizes (default 1; 0.1 = 10k orders, 1k mutations)
 //   QUNDESK_BENCH_SYNC_ORDERS    orders in the workspace of measure 1 (default 100000 x scale)
 //   QUNDESK_BENCH_SYNC_MUTATIONS offline mutations of measure 2 (default 10000 x scale)
+//   QUNDESK_BENCH_SYNC_UPLOAD_ORDERS orders in the uploaded store of measure 4 (default 10000 x scale)
 //   QUNDESK_BENCH_SYNC_STORES    server stores for measures 1 and 2 (default 'sqlite', the server's default; add postgres)
-//   QUNDESK_BENCH_SYNC_ONLY      'initial', 'push', 'devices' or a comma list (default all)
+//   QUNDESK_BENCH_SYNC_ONLY      'initial', 'push', 'devices', 'upload' or a comma list (default all)
 //   QUNDESK_BENCH_DEVICES, QUNDESK_BENCH_ROUNDS, QUNDESK_BENCH_CLIENT_PROCESSES (measure 3)
 //   QUNDESK_BENCH_DIR            where demo stores are kept (default .bench)
 //   QUNDESK_BENCH_SERVER_INLINE  1: measures 1 and 2 run the server in this process (one thread
@@ -55,11 +61,15 @@ const SYNC_ROW_COLUMNS = [
   'once_shared',
 ] as const;
 
+const PARTS = ['initial', 'push', 'devices', 'upload'] as const;
+type Part = (typeof PARTS)[number];
+
 export interface SyncBenchOptions {
   orders: number;
   mutations: number;
   stores: StoreKind[];
-  only: Set<'initial' | 'push' | 'devices'>;
+  only: Set<Part>;
+  uploadOrders: number;
   devices: number;
   rounds: number;
   clientProcesses: number;
@@ -84,16 +94,18 @@ export function syncBenchOptions(): SyncBenchOptions {
     .map((s) => s.trim())
     .filter((s): s is StoreKind => s === 'sqlite' || s === 'postgres');
   const only = new Set(
-    (process.env.QUNDESK_BENCH_SYNC_ONLY || 'initial,push,devices')
+    (process.env.QUNDESK_BENCH_SYNC_ONLY || PARTS.join(','))
       .split(',')
       .map((s) => s.trim())
-      .filter((s): s is 'initial' | 'push' | 'devices' =>
-        ['initial', 'push', 'devices'].includes(s),
-      ),
+      .filter((s): s is Part => (PARTS as readonly string[]).includes(s)),
   );
   return {
     orders: envNumber('QUNDESK_BENCH_SYNC_ORDERS', Math.max(100, Math.round(100_000 * scale))),
     mutations: envNumber('QUNDESK_BENCH_SYNC_MUTATIONS', Math.max(10, Math.round(10_000 * scale))),
+    uploadOrders: envNumber(
+      'QUNDESK_BENCH_SYNC_UPLOAD_ORDERS',
+      Math.max(100, Math.round(10_000 * scale)),
+    ),
     stores,
     only,
     devices: envNumber('QUNDESK_BENCH_DEVICES', 50),
@@ -485,6 +497,76 @@ export async function measurePush(kind: StoreKind, mutations: number): Promise<v
   }
 }
 
+// ---- 4. the first upload -----------------------------------------------------------------------
+
+export async function measureUpload(kind: StoreKind, orders: number, dir: string): Promise<void> {
+  const measure = `sync.upload.${orders}orders.${kind}`;
+  const target = 'report';
+  let server: BenchServer | undefined;
+  let device: BenchDevice | undefined;
+  try {
+    const { file } = await demoStore(dir, {
+      orders,
+      customers: Math.max(1, Math.round(orders / 5)),
+      seed: 1,
+      endDay: '2026-03-15',
+    });
+    server = await startBenchServer(kind, {
+      ownProcess: process.env.QUNDESK_BENCH_SERVER_INLINE !== '1',
+    });
+    device = new BenchDevice('upload', { from: file });
+    const session = await device.client.signUp({
+      serverUrl: server.url,
+      email: EMAIL,
+      password: PASSWORD,
+      workspaceName: 'Bench shop',
+      deviceName: 'owner',
+    });
+    device.requests = [];
+    log(`${measure}: uploading`);
+    const t0 = performance.now();
+    await profiled(measure, () => device!.client.syncOnce());
+    const totalMs = performance.now() - t0;
+    const seeds = requestTotals(device.requests, '/v1/sync/seed');
+    const pulls = requestTotals(device.requests, '/v1/sync/pull');
+    const uploadMs = seeds.lastEnd - t0;
+    const ws = session.workspace.id;
+    const rows = await server.raw.query<Record<string, unknown>>(
+      `SELECT ${SYNC_ROW_COLUMNS.join(', ')} FROM sync_rows WHERE workspace_id = $1`,
+      [ws],
+    );
+    const b0 = performance.now();
+    await server.raw.transaction(async (tx) => {
+      await tx.insert(
+        'sync_rows',
+        [...SYNC_ROW_COLUMNS],
+        rows.map((r) => SYNC_ROW_COLUMNS.map((c) => (c === 'workspace_id' ? 'baseline' : r[c]))),
+      );
+    });
+    const baselineMs = performance.now() - b0;
+    emitSync({
+      measure,
+      unit: 's',
+      median: seconds(uploadMs),
+      baseline: seconds(baselineMs),
+      target,
+      n: 1,
+      details: {
+        rows: rows.length,
+        requests: seeds.count,
+        rowsPerSecond: Math.round(rows.length / seconds(uploadMs)),
+        pullBackS: seconds(pulls.ms),
+        wholeSyncS: seconds(totalMs),
+      },
+    });
+  } catch (err) {
+    emitError(measure, 's', target, err);
+  } finally {
+    await device?.dispose();
+    await server?.close();
+  }
+}
+
 // ---- all of it ---------------------------------------------------------------------------------
 
 /** The sync benches in order; each prints its JSON line(s) on stdout, progress on stderr. */
@@ -498,6 +580,10 @@ export async function measureSync(options: SyncBenchOptions = syncBenchOptions()
       log(`pushing ${options.mutations} offline mutations (${kind})`);
       await measurePush(kind, options.mutations);
     }
+  }
+  if (options.only.has('upload')) {
+    log(`first upload of a ${options.uploadOrders}-order store (sqlite)`);
+    await measureUpload('sqlite', options.uploadOrders, options.dir);
   }
   if (options.only.has('devices')) {
     log(`${options.devices} devices syncing at once (postgres)`);
