@@ -584,9 +584,13 @@ export class SyncClient {
     for (;;) {
       const batch = await this.read(() => pendingPush(this.store.sqlite, MAX_PUSH_MUTATIONS));
       if (batch.length === 0) return;
+      // Pulls come after every push of a cycle, so the cursor now is the one these changes
+      // were made at.
+      const seen = Number(await this.read(() => this.state('cursor') ?? 0));
       const res = await this.authed<PushResponse>('POST', '/v1/sync/push', {
         schemaVersion: this.schemaVersion(),
         mutations: batch,
+        seen,
       });
       const before = Number(await this.read(() => this.state('acked_seq') ?? 0));
       await recordPushResults(this.store, res.results, res.lastAppliedSeq, this.clock.now());

@@ -35,6 +35,11 @@ export type PushedMutation = z.output<typeof pushedMutation>;
 export const pushBody = z.strictObject({
   schemaVersion: z.number().int(),
   mutations: z.array(pushedMutation).min(1).max(MAX_PUSH_MUTATIONS),
+  /**
+   * The cursor this device had pulled to when it made these changes: a profile field written
+   * after it (by another device) was not seen, so overwriting it is a conflict.
+   */
+  seen: z.number().int().min(0).optional(),
 });
 export type PushBody = z.output<typeof pushBody>;
 

@@ -214,16 +214,16 @@ export class SyncEngine {
       const hlcText = encodeHlc(hlc);
       let result: MutationResult;
       try {
-        const args = await this.mergeProfileEdit(
-          strx,
+        const args = await this.mergeProfileEdit(strx, {
           ws,
-          auth.deviceId,
-          m.seq,
-          m.name,
-          m.args,
-          hlcText,
+          deviceId: auth.deviceId,
+          seq: m.seq,
+          name: m.name,
+          args: m.args,
+          hlc: hlcText,
           at,
-        );
+          seen: body.seen,
+        });
         if (args === SUPERSEDED) {
           result = {
             seq: m.seq,
@@ -243,7 +243,12 @@ export class SyncEngine {
           );
           cursor += 1;
           await this.writeChanges(strx, mirror, cursor, writes);
-          await this.recordFieldClocks(strx, ws, m.name, args, hlcText);
+          await this.recordFieldClocks(strx, ws, m.name, args, {
+            hlc: hlcText,
+            version: cursor,
+            deviceId: auth.deviceId,
+            seq: m.seq,
+          });
           result = { seq: m.seq, status: 'applied' };
         }
       } catch (err) {
@@ -345,54 +350,108 @@ export class SyncEngine {
     }
   }
 
+  /**
+   * A profile edit, field by field against the last write of each field: a field written
+   * later (by clock) elsewhere keeps that value and this edit's value is recorded as the
+   * loser; a field this edit overwrites although the device had not seen its last write
+   * (written after the cursor the device pushed from, by another device) takes this edit's
+   * value and the overwritten one is recorded. The args to apply, or SUPERSEDED.
+   */
   private async mergeProfileEdit(
     strx: SyncTrx,
-    ws: string,
-    deviceId: string,
-    seq: number,
-    name: string,
-    args: unknown,
-    hlc: string,
-    at: string,
+    e: {
+      ws: string;
+      deviceId: string;
+      seq: number;
+      name: string;
+      args: unknown;
+      hlc: string;
+      at: string;
+      seen: number | undefined;
+    },
   ): Promise<unknown> {
-    const tbl = PROFILE_UPDATES[name];
+    const { ws, deviceId, seq, args, hlc, at } = e;
+    const tbl = PROFILE_UPDATES[e.name];
     if (tbl === undefined || typeof args !== 'object' || args === null) return args;
     const a = args as Record<string, unknown>;
     if (typeof a.id !== 'string') return args;
     const fields = Object.keys(a).filter((f) => f !== 'id');
     if (fields.length === 0) return args;
-    const clocks = await strx
-      .selectFrom('sync_field_clocks')
-      .select(['field', 'hlc'])
-      .where('workspace_id', '=', ws)
-      .where('tbl', '=', tbl)
-      .where('pk', '=', a.id)
-      .execute();
-    const newer = new Map(clocks.filter((c) => c.hlc > hlc).map((c) => [c.field, c.hlc]));
-    if (newer.size === 0) return args;
-    const kept: Record<string, unknown> = { id: a.id };
-    for (const f of fields) {
-      const winner = newer.get(f);
-      if (winner === undefined) {
-        kept[f] = a[f];
-        continue;
-      }
-      await strx
+    const clocks = new Map(
+      (
+        await strx
+          .selectFrom('sync_field_clocks')
+          .select(['field', 'hlc', 'version', 'device_id', 'seq'])
+          .where('workspace_id', '=', ws)
+          .where('tbl', '=', tbl)
+          .where('pk', '=', a.id)
+          .execute()
+      ).map((c) => [c.field, c]),
+    );
+    const conflict = (c: {
+      device_id: string;
+      seq: number;
+      field: string;
+      lost: unknown;
+      lostHlc: string;
+      keptHlc: string;
+    }) =>
+      strx
         .insertInto('sync_conflicts')
         .values({
           workspace_id: ws,
-          device_id: deviceId,
-          seq,
-          field: f,
+          device_id: c.device_id,
+          seq: c.seq,
+          field: c.field,
           tbl,
-          pk: a.id,
-          lost_value: JSON.stringify(a[f] ?? null),
-          lost_hlc: hlc,
-          kept_hlc: winner,
+          pk: a.id as string,
+          lost_value: JSON.stringify(c.lost ?? null),
+          lost_hlc: c.lostHlc,
+          kept_hlc: c.keptHlc,
           at,
         })
         .onConflict((oc) => oc.columns(['workspace_id', 'device_id', 'seq', 'field']).doNothing())
         .execute();
+    const kept: Record<string, unknown> = { id: a.id };
+    for (const f of fields) {
+      const last = clocks.get(f);
+      if (last !== undefined && last.hlc > hlc) {
+        await conflict({
+          device_id: deviceId,
+          seq,
+          field: f,
+          lost: a[f],
+          lostHlc: hlc,
+          keptHlc: last.hlc,
+        });
+        continue;
+      }
+      kept[f] = a[f];
+      if (
+        last !== undefined &&
+        e.seen !== undefined &&
+        Number(last.version) > e.seen &&
+        last.device_id !== null &&
+        last.seq !== null &&
+        last.device_id !== deviceId
+      ) {
+        const lostArgs = await strx
+          .selectFrom('sync_mutations')
+          .select('args')
+          .where('workspace_id', '=', ws)
+          .where('device_id', '=', last.device_id)
+          .where('seq', '=', Number(last.seq))
+          .executeTakeFirst();
+        const lost = lostArgs ? (JSON.parse(lostArgs.args) as Record<string, unknown>)[f] : null;
+        await conflict({
+          device_id: last.device_id,
+          seq: Number(last.seq),
+          field: f,
+          lost,
+          lostHlc: last.hlc,
+          keptHlc: hlc,
+        });
+      }
     }
     return Object.keys(kept).length === 1 ? SUPERSEDED : kept;
   }
@@ -402,21 +461,22 @@ export class SyncEngine {
     ws: string,
     name: string,
     args: unknown,
-    hlc: string,
+    w: { hlc: string; version: number; deviceId: string; seq: number },
   ): Promise<void> {
     const tbl = PROFILE_UPDATES[name];
     if (tbl === undefined || typeof args !== 'object' || args === null) return;
     const a = args as Record<string, unknown>;
     if (typeof a.id !== 'string') return;
+    const writer = { hlc: w.hlc, version: w.version, device_id: w.deviceId, seq: w.seq };
     for (const field of Object.keys(a).filter((f) => f !== 'id')) {
       await strx
         .insertInto('sync_field_clocks')
-        .values({ workspace_id: ws, tbl, pk: a.id, field, hlc })
+        .values({ workspace_id: ws, tbl, pk: a.id, field, ...writer })
         .onConflict((oc) =>
           oc
             .columns(['workspace_id', 'tbl', 'pk', 'field'])
-            .doUpdateSet({ hlc })
-            .where('sync_field_clocks.hlc', '<', hlc),
+            .doUpdateSet(writer)
+            .where('sync_field_clocks.hlc', '<', w.hlc),
         )
         .execute();
     }

@@ -87,7 +87,25 @@ const sync001: Migration = {
   },
 };
 
-const migrations: Record<string, Migration> = { '001_sync': sync001 };
+/**
+ * Who last wrote each profile field, and at which cursor: a newer edit from a device that had
+ * not pulled that write yet overwrites it, and the overwritten edit is kept as a conflict.
+ */
+const sync002: Migration = {
+  async up(db: Db) {
+    await db.schema
+      .alterTable('sync_field_clocks')
+      .addColumn('version', 'bigint', (c) => c.notNull().defaultTo(0))
+      .execute();
+    await db.schema.alterTable('sync_field_clocks').addColumn('device_id', 'text').execute();
+    await db.schema.alterTable('sync_field_clocks').addColumn('seq', 'bigint').execute();
+  },
+};
+
+const migrations: Record<string, Migration> = {
+  '001_sync': sync001,
+  '002_field_writers': sync002,
+};
 
 export async function migrateSyncTables(db: Db): Promise<void> {
   const migrator = new Migrator({

@@ -1,6 +1,6 @@
 // The sync tables of the server store. Every one is keyed by workspace_id first, so they
 // distribute by workspace (Citus) like the auth tables.
-import type { Kysely, Transaction } from 'kysely';
+import type { ColumnType, Kysely, Transaction } from 'kysely';
 import type { ServerSchema } from '../db/schema';
 
 /** The workspace's authoritative rows, one per synced row. */
@@ -56,6 +56,10 @@ export interface SyncFieldClocksTable {
   pk: string;
   field: string;
   hlc: string;
+  /** The cursor the write was made at, and the edit that wrote it (migration 002). */
+  version: ColumnType<number, number | undefined, number>;
+  device_id: string | null;
+  seq: number | null;
 }
 
 /** An edit that lost to a newer one: kept so the owner can see what was overwritten. */

@@ -1,5 +1,6 @@
 // The owner sees the profile edits that lost: two owner devices edit the same customer field
-// offline, both sync, and GET /v1/sync/conflicts (through SyncClient.conflicts and the
+// offline, both sync (the older edit arriving last, or the newer one overwriting a write its
+// device had not pulled), and GET /v1/sync/conflicts (through SyncClient.conflicts and the
 // sync.conflicts contract method) lists the overwritten value, newest first, paged. An agent's
 // token is refused (403), on the real server over HTTP, on SQLite and on PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,6 +135,43 @@ for (const kind of ['sqlite', 'postgres'] as StoreKind[]) {
       const third = await a.core.invoke('sync.conflicts', { limit: 2, before: second.next! });
       expect(third.next).toBeNull();
       expect([...first.conflicts, ...second.conflicts, ...third.conflicts]).toEqual(all.conflicts);
+    });
+
+    it('a newer edit that overwrites a write its device had not pulled keeps the overwritten one', async () => {
+      // Both devices up to date. Offline, b edits the group note first; a, later, edits the
+      // same field. b syncs first; then a's newer edit arrives and wins, but a never saw b's
+      // value: b's edit is listed as overwritten.
+      await a.client.syncOnce();
+      await b.client.syncOnce();
+      const before = (await a.core.invoke('sync.conflicts', {})).conflicts.length;
+      await b.core.invoke('customer.update', { id: customerId, wechatId: 'b_wechat' });
+      world.now += 60_000;
+      await a.core.invoke('customer.update', { id: customerId, wechatId: 'a_wechat' });
+      world.now += 60_000;
+      await b.client.syncOnce();
+      await a.client.syncOnce();
+      await b.client.syncOnce();
+      const all = (await a.core.invoke('sync.conflicts', {})).conflicts;
+      expect(all).toHaveLength(before + 1);
+      expect(all[0]).toMatchObject({
+        table: 'customers',
+        field: 'wechatId',
+        lostValue: 'b_wechat',
+        currentValue: 'a_wechat',
+        deviceName: '店主手机',
+      });
+      expect(await b.core.invoke('customer.get', { id: customerId })).toMatchObject({
+        wechatId: 'a_wechat',
+      });
+
+      // Once a device has pulled a write, overwriting it is a plain edit: nothing is listed.
+      await a.core.invoke('customer.update', { id: customerId, wechatId: 'a_again' });
+      await a.client.syncOnce();
+      await b.client.syncOnce();
+      world.now += 60_000;
+      await b.core.invoke('customer.update', { id: customerId, wechatId: 'b_after_seeing' });
+      await b.client.syncOnce();
+      expect((await a.core.invoke('sync.conflicts', {})).conflicts).toHaveLength(before + 1);
     });
 
     it('refuses a page token it did not make (400)', async () => {
