@@ -9,6 +9,7 @@ import { newId, nowIso, today, type Ctx, type Tx } from '../api/context';
 import { AppError, fieldError, invalidState, notFound } from '../api/errors';
 import { day, id, optionalText, requiredText } from '../shared/schemas';
 import { phoneField } from '../customers/phone';
+import { inTeam } from './scope';
 import { createCustomerTx, requireLiveCustomer, updateCustomerTx } from '../customers/customer';
 
 type Db = Kysely<Database>;
@@ -542,15 +543,7 @@ export async function assertInScope(
   await requireAgent(ctx.db, agentId, field);
   if (ctx.actor.role === 'owner') return;
   const self = ctx.actor.agentId;
-  const inTree =
-    self !== undefined &&
-    (await ctx.db
-      .selectFrom('agent_closure')
-      .select('depth')
-      .where('ancestor', '=', self)
-      .where('descendant', '=', agentId)
-      .executeTakeFirst()) !== undefined;
-  if (!inTree) {
+  if (self === undefined || !(await inTeam(ctx.db, self, agentId))) {
     throw new AppError(
       'FORBIDDEN',
       `Agent ${agentId} is not in your team: you can only see your own downline.`,

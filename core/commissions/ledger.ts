@@ -6,7 +6,7 @@ import { newId, nowIso, type Ctx, type Tx } from '../api/context';
 import { applyRate } from '../money';
 import { nextReversal } from './reversal';
 import { addToPnl } from '../figures/rollup';
-import { prepared } from './prepared';
+import { prepared } from '../../db/prepared';
 import { MAX_UPLINE_LEVELS, planInForceNow, rateFor } from './plans';
 
 /** What writeAccruals needs of the order (the row recognisePaid already holds). */

@@ -5,7 +5,7 @@ import type { CommissionBase, CommissionPlansTable, Database, RateScope } from '
 import { newId, nowIso, type Ctx, type Tx } from '../api/context';
 import { invalidState, notFound } from '../api/errors';
 import type BetterSqlite3 from 'better-sqlite3';
-import { prepared } from './prepared';
+import { prepared } from '../../db/prepared';
 
 export type PlanRow = Selectable<CommissionPlansTable>;
 

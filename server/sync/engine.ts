@@ -75,24 +75,9 @@ export class SyncEngine {
       if (body.mutations[i]!.seq <= body.mutations[i - 1]!.seq)
         throw new HttpError('VALIDATION', 'mutations must be in increasing seq order');
     }
-    const ws = auth.workspaceId;
-    return this.mirrors.with(ws, async (mirror) => {
-      let committedVersion = mirror.version;
-      try {
-        const response = await mirror.store.db.transaction().execute((mtrx) =>
-          this.db.transaction().execute(async (strx) => {
-            const out = await this.pushIn(strx, mtrx, mirror, auth, body);
-            committedVersion = out.cursor;
-            return out.response;
-          }),
-        );
-        mirror.version = committedVersion;
-        return response;
-      } catch (err) {
-        this.mirrors.drop(ws);
-        throw err;
-      }
-    });
+    return this.withWorkspace(auth.workspaceId, (strx, mtrx, mirror, cursor) =>
+      this.pushIn(strx, mtrx, mirror, cursor, auth, body),
+    );
   }
 
   /**
@@ -165,12 +150,11 @@ export class SyncEngine {
     strx: SyncTrx,
     mtrx: Transaction<Database>,
     mirror: Mirror,
+    cursor: number,
     auth: AuthContext,
     body: PushBody,
-  ): Promise<{ response: PushResponse; cursor: number }> {
+  ): Promise<{ value: PushResponse; cursor: number }> {
     const ws = auth.workspaceId;
-    let cursor = await this.lockCounter(strx, ws);
-    await catchUp(mirror, strx, cursor);
     const sqlite = mirror.store.sqlite;
     const dev = await strx
       .selectFrom('sync_devices')
@@ -283,12 +267,7 @@ export class SyncEngine {
       .values({ workspace_id: ws, device_id: auth.deviceId, last_seq: last })
       .onConflict((oc) => oc.columns(['workspace_id', 'device_id']).doUpdateSet({ last_seq: last }))
       .execute();
-    await strx
-      .updateTable('sync_counters')
-      .set({ cursor })
-      .where('workspace_id', '=', ws)
-      .execute();
-    return { response: { results, lastAppliedSeq: last, ...(gap ? { gap } : {}) }, cursor };
+    return { value: { results, lastAppliedSeq: last, ...(gap ? { gap } : {}) }, cursor };
   }
 
   /**
