@@ -11,7 +11,16 @@ export interface MethodDef<I extends z.ZodType, O> {
   /** Roles allowed; default owner only. */
   roles?: readonly Role[];
   run(ctx: Ctx, input: z.output<I>): Promise<O>;
+  /**
+   * Runs instead of run() where the call is made (the dispatcher), never when a recorded
+   * mutation is replayed (on the server, or rebased on the device: those call run()).
+   * `record` runs another call, and records it when it is synced. import.run uses it on a
+   * signed-in device to record import.rows, which carries the rows it read from the file.
+   */
+  atOrigin?(ctx: Ctx, input: z.output<I>, record: RecordCall): Promise<O>;
 }
+
+export type RecordCall = (method: string, input: unknown) => Promise<unknown>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyMethod = MethodDef<z.ZodType, any>;

@@ -108,7 +108,12 @@ export function createCore(options: CoreOptions): Core {
   const actorNow = (): Actor => (typeof actorOption === 'function' ? actorOption() : actorOption);
   let queue: Promise<unknown> = Promise.resolve();
 
-  async function run(method: string, input: unknown, callOptions: CallOptions = {}) {
+  async function run(
+    method: string,
+    input: unknown,
+    callOptions: CallOptions = {},
+    origin = true,
+  ): Promise<unknown> {
     const actor = actorNow();
     const { def, input: parsed } = prepareCall(method, input, actor);
     const ctx: Ctx = {
@@ -119,6 +124,8 @@ export function createCore(options: CoreOptions): Core {
       progress: callOptions.onProgress ?? (() => {}),
       ...(callOptions.signal ? { signal: callOptions.signal } : {}),
     };
+    if (origin && def.atOrigin)
+      return def.atOrigin(ctx, parsed, (m, i) => run(m, i, callOptions, false));
     const recorder = options.recorder;
     if (def.mutates && recorder?.records(method)) {
       return recorder.run(method, input ?? {}, (db, at) =>

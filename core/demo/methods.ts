@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { method, type AnyMethod } from '../api/define';
 import { today } from '../api/context';
+import { AppError } from '../api/errors';
+import { signedIn } from '../sync/device';
 import { day } from '../shared/schemas';
 import { requireSettings } from '../workspace/settings';
 import { generateDemo } from './generator';
@@ -28,6 +30,16 @@ export const demoMethods = {
     mutates: true,
     input: demoInput,
     async run(ctx, input) {
+      // Demo rows are never synced: on a signed-in device they would sit, made up and unseen by
+      // the other devices, inside a real shared business.
+      if (signedIn(ctx.sqlite))
+        throw new AppError(
+          'INVALID_STATE',
+          'Demo data cannot be loaded on a device signed in to a sync server: it would mix ' +
+            'made-up customers and orders into the shared business. Try the demo in a new, ' +
+            'separate store that is not signed in.',
+          { reason: 'demo-signed-in' },
+        );
       await requireSettings(ctx.db);
       const scale = DEMO_SCALES[input.scale];
       return generateDemo(

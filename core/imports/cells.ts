@@ -42,9 +42,11 @@ const COMPACT = /^(\d{4})(\d{2})(\d{2})$/;
 /**
  * The calendar day of a cell: ISO (with or without time), YYYY/M/D, YYYY年M月D日, an Excel date
  * cell or a date serial number. A time is dropped: the day is what the books count. A time
- * with a zone (…Z, +08:00) is an instant and counts on the seller's local day.
+ * with a zone (…Z, +08:00) is an instant and counts on the seller's local day: in the calendar
+ * `utcOffsetMinutes` from UTC when given (an import replayed on the sync server counts the
+ * device's day, not the server's), else in this process's time zone.
  */
-export function readDay(c: Cell): Reading<string> {
+export function readDay(c: Cell, utcOffsetMinutes?: number): Reading<string> {
   if (c instanceof Date) {
     // Excel date cells hold the wall-clock date; exceljs hands them over as UTC.
     if (Number.isNaN(c.getTime())) return { reason: 'not a date' };
@@ -56,7 +58,13 @@ export function readDay(c: Cell): Reading<string> {
   if (dashed) {
     if (dashed[5]) {
       const t = new Date(s.replace(' ', 'T'));
-      if (!Number.isNaN(t.getTime())) return { value: format(t, 'yyyy-MM-dd') };
+      if (!Number.isNaN(t.getTime()))
+        return {
+          value:
+            utcOffsetMinutes === undefined
+              ? format(t, 'yyyy-MM-dd')
+              : new Date(t.getTime() + utcOffsetMinutes * 60_000).toISOString().slice(0, 10),
+        };
     }
     return ymd(Number(dashed[1]), Number(dashed[3]), Number(dashed[4]));
   }

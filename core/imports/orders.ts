@@ -77,14 +77,15 @@ const SCALE = 10 ** EXACT_DIGITS;
 export const orderImport: KindImporter<OrderLineRow> = {
   fieldOf: () => null,
 
-  rowSchema(decimals) {
+  rowSchema(decimals, utcOffsetMinutes) {
     const text = (max: number) => cellField((c) => readText(c, max));
+    const day = cellField((c) => readDay(c, utcOffsetMinutes));
     const amount = cellField((c) => readAmount(c, decimals)).optional;
     return z
       .object({
         order_no: text(64).required,
-        ordered_at: cellField(readDay).required,
-        paid_at: cellField(readDay).optional,
+        ordered_at: day.required,
+        paid_at: day.optional,
         status: cellField(readStatus).optional,
         customer_ref: text(100).optional,
         customer_name: text(100).optional,

@@ -94,7 +94,7 @@ export class ImportReport {
 /** The rows of a sheet as field -> cell records, through the mapping. */
 export function rawRows(
   kind: ImportKind,
-  sheet: Sheet,
+  sheet: Pick<Sheet, 'columns' | 'rows'>,
   mapping: Mapping,
 ): { row: number; raw: RawRow }[] {
   const index = new Map(sheet.columns.map((c, i) => [c, i]));

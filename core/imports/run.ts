@@ -1,4 +1,4 @@
-// One import, all or nothing: read the file, map its columns, check every row, then write
+// One import, all or nothing: map the sheet's columns, check every row, then write
 // everything in ONE transaction. Any rejected row means nothing is written; a dry run goes
 // through the very same writes and rolls them back, so its counts are the real ones.
 import type { z } from 'zod';
@@ -13,7 +13,7 @@ import {
   type RowError,
   type RowWarning,
 } from './rows';
-import { readSheet } from './sheet';
+import type { Sheet } from './sheet';
 import { customerImport } from './customers';
 import { productImport } from './products';
 import { orderImport } from './orders';
@@ -47,8 +47,11 @@ export interface WriteCounts {
 }
 
 export interface KindImporter<Row> {
-  /** Reads and checks one row; issues name fields (path[0]). */
-  rowSchema(decimals: number): z.ZodType<Row, RawRow>;
+  /**
+   * Reads and checks one row; issues name fields (path[0]). Days of timestamps with a zone count
+   * in the calendar `utcOffsetMinutes` from UTC (the seller's, wherever the import runs).
+   */
+  rowSchema(decimals: number, utcOffsetMinutes: number): z.ZodType<Row, RawRow>;
   /** Turns the path of an issue raised while writing into the field it is about. */
   fieldOf(path: string): string | null;
   write(env: WriteEnv, rows: CheckedRow<Row>[]): Promise<WriteCounts>;
@@ -62,7 +65,8 @@ const IMPORTERS: Record<ImportKind, KindImporter<unknown>> = {
 
 export interface ImportOptions {
   kind: ImportKind;
-  file: string;
+  /** The sheet as read from the file (import.run) or as a synced mutation carries it (import.rows). */
+  sheet: Pick<Sheet, 'columns' | 'rows'>;
   mapping?: Record<string, string> | undefined;
   dryRun: boolean;
   moveStock: boolean;
@@ -90,7 +94,7 @@ export async function runImport(ctx: Ctx, options: ImportOptions): Promise<Impor
   const { kind } = options;
   const importer = IMPORTERS[kind];
   const { decimals } = await workspaceCurrency(ctx.db);
-  const sheet = await readSheet(options.file);
+  const { sheet } = options;
   const mapping = resolveMapping(kind, sheet.columns, options.mapping);
   const report = new ImportReport(mapping);
   const raw = rawRows(kind, sheet, mapping);
@@ -105,7 +109,9 @@ export async function runImport(ctx: Ctx, options: ImportOptions): Promise<Impor
     dryRun: options.dryRun,
   });
 
-  const schema = importer.rowSchema(decimals);
+  // The calendar of the mutation's clock: the device's own, also when the server replays it.
+  const offset = ctx.clock.utcOffsetMinutes ?? -ctx.clock.now().getTimezoneOffset();
+  const schema = importer.rowSchema(decimals, offset);
   const checkTick = phaseProgress(ctx, `Checking ${kind}`, raw.length);
   const checked: CheckedRow<unknown>[] = [];
   for (const [i, r] of raw.entries()) {

@@ -32,8 +32,10 @@ export function dropUndo(sqlite: BetterSqlite3.Database, seq: number): void {
 
 /**
  * Contract methods that change the store but are not replayed elsewhere: they write files on
- * this machine, derive local caches, or read local files (imports). Their row changes stay on
- * this device (see the README's sync section).
+ * this machine or derive local caches. import.run reads a local file: on a signed-in device it
+ * records import.rows (synced, carrying the rows it read) instead, and runs itself only for a
+ * dry run or on a device that is not signed in. demo.generate refuses to run on a signed-in
+ * device (made-up data must not go into a shared business). See the README's sync section.
  */
 export const LOCAL_ONLY_METHODS = new Set([
   'export.run',

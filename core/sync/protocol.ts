@@ -10,6 +10,23 @@ export const MIN_CLIENT_SCHEMA = 4;
 export const MAX_CLIENT_SCHEMA = LATEST_VERSION;
 
 export const MAX_PUSH_MUTATIONS = 200;
+/** What a push of MAX_PUSH_MUTATIONS ordinary mutations stays under (about 10 KiB each). */
+export const ORDINARY_PUSH_BYTES = 2 * 1024 * 1024;
+/**
+ * The most one import may carry as a synced mutation (import.rows: the mapped columns and the
+ * cells of every row, as JSON), and the most the imports a device has not pushed yet may carry
+ * together: a push (MAX_PUSH_MUTATIONS mutations, whatever mix) then fits PUSH_BODY_LIMIT.
+ * A typical customer sheet is ~170 bytes a row: 20,000 rows are ~3.4 MB (README, sync).
+ */
+export const MAX_IMPORT_SYNC_BYTES = 8 * 1024 * 1024;
+/**
+ * The most rows one import may carry, and the imports a device has not pushed yet together:
+ * the server replays them within one push request (bytes alone would let 8 MiB of one-cell
+ * rows through, hundreds of thousands of them).
+ */
+export const MAX_IMPORT_SYNC_ROWS = 20_000;
+/** The synced mutation of an import: its args count against MAX_IMPORT_SYNC_BYTES. */
+export const IMPORT_ROWS_MUTATION = 'import.rows';
 export const MAX_PULL_LIMIT = 5000;
 export const DEFAULT_PULL_LIMIT = 1000;
 /** Rows per page of a first sync (the whole workspace: fewer, larger pages). */

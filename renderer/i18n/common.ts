@@ -96,6 +96,16 @@ export const common = {
       sync: '云同步',
       settings: '设置',
     },
+    /** Refusals the core explains in details.reason (interpolated from the error's details). */
+    errorReasons: {
+      'import-too-large':
+        '这次导入太大，无法同步：{{rows}} 行，{{mb}} MB；已登录同步的设备每次导入最多 {{limitRows}} 行、{{limitMb}} MB。未导入任何数据。请把文件拆成每份不超过约 {{partRows}} 行（同一订单的各行放在同一份），逐份导入：每份要么全部导入、要么都不导入，重复导入会跳过已有的数据。',
+      'imports-waiting':
+        '之前的导入（{{waitingRows}} 行，{{waitingMb}} MB）还没有同步到服务器，加上这次（{{rows}} 行，{{mb}} MB）会超过一次同步最多 {{limitRows}} 行、{{limitMb}} MB 的上限。未导入任何数据：请先联网同步，再重新导入。',
+      'import-refused': '有行没有通过检查，未导入任何数据。',
+      'demo-signed-in':
+        '本设备已登录同步服务器，不能加载示例数据：虚构的客户和订单会混入共享的店铺。请在一个新的、未登录同步的数据文件中试用示例。',
+    },
   },
   en: {
     appName: 'QunDesk',
@@ -193,6 +203,15 @@ export const common = {
       reports: 'Reports',
       sync: 'Cloud sync',
       settings: 'Settings',
+    },
+    errorReasons: {
+      'import-too-large':
+        'This import is too large to sync: {{rows}} rows, {{mb}} MB; one import on a signed-in device may send at most {{limitRows}} rows and {{limitMb}} MB. Nothing was imported. Split the file into parts of at most about {{partRows}} rows (the lines of one order in the same part) and import them one by one: each part is all or nothing, and re-running a part skips what is already in.',
+      'imports-waiting':
+        'Earlier imports ({{waitingRows}} rows, {{waitingMb}} MB) have not reached the sync server yet; with this one ({{rows}} rows, {{mb}} MB) they would be more than the {{limitRows}} rows and {{limitMb}} MB one sync may carry. Nothing was imported: go online and sync first, then import again.',
+      'import-refused': 'Some rows did not pass the checks; nothing was imported.',
+      'demo-signed-in':
+        'Demo data cannot be loaded on a device signed in to a sync server: made-up customers and orders would mix into the shared business. Try the demo in a new store that is not signed in.',
     },
   },
 };
