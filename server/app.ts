@@ -11,6 +11,7 @@ import { installErrorHandlers } from './errors';
 import { healthRoutes } from './health';
 import { DEFAULT_RATE_LIMIT, registerRateLimit, type RateLimitSettings } from './limits';
 import { DEFAULT_UPDATES_DIR, registerUpdateFeed } from './updates';
+import { syncRoutes, type SyncRoutesOptions } from './sync/routes';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -36,6 +37,8 @@ export interface BuildServerOptions {
   rateLimit?: RateLimitSettings | false;
   /** Trust X-Forwarded-For from the load balancer (for per-IP limits and logs). */
   trustProxy?: FastifyServerOptions['trustProxy'];
+  /** Workspace snapshots for first syncs (server/sync/snapshot.ts); false: none. */
+  snapshots?: SyncRoutesOptions['snapshots'];
 }
 
 export async function buildServer(opts: BuildServerOptions): Promise<FastifyInstance> {
@@ -71,23 +74,13 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
     now,
     credentialRateLimit: limits === false ? false : limits.credentialMax,
   });
-  const sync = await loadSyncRoutes();
-  if (sync !== null) await app.register(sync, { prefix: '/v1/sync', db: opts.db });
+  await app.register(syncRoutes, {
+    prefix: '/v1/sync',
+    db: opts.db,
+    ...(opts.snapshots === undefined ? {} : { snapshots: opts.snapshots }),
+  });
   await registerUpdateFeed(app, opts.updatesDir ?? DEFAULT_UPDATES_DIR);
 
   await app.ready();
   return app;
-}
-
-async function loadSyncRoutes() {
-  try {
-    return (await import('./sync/routes')).syncRoutes;
-  } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    const missing =
-      (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
-      String((err as Error).message).includes('sync/routes');
-    if (missing) return null;
-    throw err;
-  }
 }

@@ -1,7 +1,8 @@
 // Settings of `npm run server`, from the environment.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_SQLITE_FILE, isPostgresUrl } from './db';
 
 export interface ServerConfig {
@@ -17,6 +18,10 @@ export interface ServerConfig {
   updatesDir: string | undefined;
   trustProxy: boolean;
   pgPoolMax: number;
+  /** Where this node keeps workspace snapshots for first syncs (a cache). */
+  snapshotDir: string;
+  /** Workspaces with fewer synced rows get no snapshot. */
+  snapshotMinRows: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -39,7 +44,26 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     updatesDir: env.UPDATES_DIR || undefined,
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     pgPoolMax: poolMax(env.PG_POOL_MAX),
+    snapshotDir: resolve(
+      env.QUNDESK_SNAPSHOT_DIR ||
+        (databaseUrl === undefined
+          ? `${sqliteFile}-snapshots`
+          : join(tmpdir(), `qundesk-snapshots-${process.pid}`)),
+    ),
+    snapshotMinRows: wholeNumber(
+      'QUNDESK_SNAPSHOT_MIN_ROWS',
+      env.QUNDESK_SNAPSHOT_MIN_ROWS,
+      20_000,
+    ),
   };
+}
+
+function wholeNumber(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`${name} must be a whole number (0 or more), got ${value}`);
+  return n;
 }
 
 function poolMax(value: string | undefined): number {

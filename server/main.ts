@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     jwtSecret: config.jwtSecret,
     ...(config.updatesDir === undefined ? {} : { updatesDir: config.updatesDir }),
     trustProxy: config.trustProxy,
+    snapshots: { dir: config.snapshotDir, minRows: config.snapshotMinRows },
   });
   const log = app.log;
   if (config.jwtSecretSource !== 'env') {

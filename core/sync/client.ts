@@ -29,6 +29,14 @@ import {
   type SeedResponse,
 } from './protocol';
 import { readUploadPage } from './upload';
+import { installSnapshot, snapshotDue } from './snapshot';
+import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebStream } from 'node:stream/web';
+import { createGunzip } from 'node:zlib';
 
 export type SyncStatus =
   'signed-out' | 'offline' | 'syncing' | 'up-to-date' | 'error' | 'update-required';
@@ -57,6 +65,10 @@ export interface SyncClientOptions {
   pullLimit?: number;
   /** Rows per first-upload request (tests of a resumed upload); default SEED_PAGE_ROWS. */
   uploadPageRows?: number;
+  /** false: a first sync never asks for a snapshot (it pulls rows). Default true. */
+  snapshots?: boolean;
+  /** false: the snapshot comes as it is rather than gzip-compressed (loopback benches). */
+  compressedSnapshots?: boolean;
   /** The schema version this device reports (tests of old clients). */
   schemaVersion?: number;
   /**
@@ -126,6 +138,15 @@ export class SyncClient {
         ? 'update-required'
         : 'offline'
       : 'signed-out';
+    // A snapshot download that a crash cut short (it is downloaded again when still due).
+    const snapshot = this.snapshotFile();
+    if (snapshot !== null) removeFiles(snapshot);
+  }
+
+  /** Where a snapshot is downloaded to: beside the store (none for a store in memory). */
+  private snapshotFile(): string | null {
+    const { file } = this.store;
+    return file === ':memory:' || file === '' ? null : `${file}.snapshot`;
   }
 
   // ---- status ---------------------------------------------------------------------------
@@ -224,23 +245,13 @@ export class SyncClient {
     body: unknown,
     token: string | null,
   ): Promise<T> {
-    let res: Response;
-    try {
-      res = await this.fetchFn(url, {
-        method,
-        headers: {
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(this.requestTimeoutMs),
-      });
-    } catch (err) {
-      throw new SyncHttpError(
-        'offline',
-        `The sync server cannot be reached: ${(err as Error).message}`,
-      );
-    }
+    const res = await this.send(
+      method,
+      url,
+      body,
+      token,
+      AbortSignal.timeout(this.requestTimeoutMs),
+    );
     const text = await res.text().catch(() => '');
     let parsed: unknown;
     try {
@@ -248,19 +259,35 @@ export class SyncClient {
     } catch {
       parsed = null;
     }
-    if (res.ok) {
-      if (parsed === null && res.status !== 204)
-        throw new SyncHttpError('server', 'The sync server sent an unreadable answer', res.status);
-      return parsed as T;
+    if (!res.ok) throw failure(res.status, parsed);
+    if (parsed === null && res.status !== 204)
+      throw new SyncHttpError('server', 'The sync server sent an unreadable answer', res.status);
+    return parsed as T;
+  }
+
+  private async send(
+    method: 'GET' | 'POST',
+    url: string,
+    body: unknown,
+    token: string | null,
+    signal: AbortSignal,
+  ): Promise<Response> {
+    try {
+      return await this.fetchFn(url, {
+        method,
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal,
+      });
+    } catch (err) {
+      throw new SyncHttpError(
+        'offline',
+        `The sync server cannot be reached: ${(err as Error).message}`,
+      );
     }
-    const b = (parsed ?? {}) as { code?: string; message?: string };
-    const msg = b.message ?? `HTTP ${res.status}`;
-    if (res.status === 426 || b.code === 'UPDATE_REQUIRED')
-      throw new SyncHttpError('update-required', msg, res.status, b);
-    if (res.status === 401) throw new SyncHttpError('unauthorized', msg, res.status, b);
-    if (res.status >= 500 || res.status === 429)
-      throw new SyncHttpError('server', msg, res.status, b);
-    throw new SyncHttpError('refused', msg, res.status, b);
   }
 
   /** An authorized call; refreshes the access token once when it has expired. */
@@ -552,7 +579,7 @@ export class SyncClient {
         );
       });
       if (step === null) return;
-      await this.authed<SeedResponse>('POST', '/v1/sync/seed', {
+      const res = await this.authed<SeedResponse>('POST', '/v1/sync/seed', {
         schemaVersion: this.schemaVersion(),
         rows: step.rows,
         ...(step.next === null ? { done: true } : {}),
@@ -570,6 +597,10 @@ export class SyncClient {
         }
         const seedSeq = Number(getState(sqlite, 'seed_seq') ?? 0);
         sqlite.prepare('DELETE FROM sync_outbox WHERE seq <= ?').run(seedSeq);
+        // The workspace up to here is what this device just sent (a seed is refused once any
+        // other change was applied): the pull goes on from here instead of bringing it back.
+        if (getState(sqlite, 'cursor') === '0' && getState(sqlite, 'page_after') === null)
+          setState(sqlite, 'cursor', String(res.cursor));
         setState(sqlite, 'seq_offset', String(seedSeq));
         setState(sqlite, 'acked_seq', '0');
         setState(sqlite, 'seed_seq', null);
@@ -614,6 +645,7 @@ export class SyncClient {
   }
 
   private async pullToCheckpoint(): Promise<void> {
+    await this.firstSyncFromSnapshot();
     const s = await this.read(() => ({
       since: Number(this.state('cursor') ?? 0),
       checkpoint: this.state('page_checkpoint'),
@@ -646,6 +678,121 @@ export class SyncClient {
     }
   }
 
+  /**
+   * An owner device's first sync takes the workspace as one store file when the server has a
+   * snapshot of it (core/sync/snapshot.ts), then pulls on from the snapshot's cursor. Anything
+   * short of a whole, matching file means pulling rows from the start, as without one.
+   */
+  private async firstSyncFromSnapshot(): Promise<void> {
+    const tmp = this.snapshotFile();
+    if (this.opts.snapshots === false || tmp === null) return;
+    if (!(await this.read(() => snapshotDue(this.store.sqlite)))) return;
+    const workspaceId = await this.read(() => this.state('workspace_id'));
+    if (workspaceId === null) return;
+    try {
+      const header = await this.download(
+        `/v1/sync/snapshot?schemaVersion=${this.schemaVersion()}&encoding=${
+          this.opts.compressedSnapshots === false ? 'identity' : 'gzip'
+        }`,
+        tmp,
+      );
+      if (header === null) return;
+      await installSnapshot(this.store, tmp, { ...header, workspaceId });
+    } catch (err) {
+      // Refused (none ready, not for this version) or damaged on the way: pull rows instead.
+      if (!(err instanceof SyncHttpError && err.kind === 'refused')) throw err;
+    } finally {
+      removeFiles(tmp);
+    }
+  }
+
+  /**
+   * Streams an authorized download to `dest`, checking its length and SHA-256 against the
+   * headers. Gives up when no byte arrives for requestTimeoutMs (a big file may take long).
+   */
+  private async download(
+    path: string,
+    dest: string,
+  ): Promise<{ cursor: number; schemaVersion: number } | null> {
+    if (this.accessToken === null) await this.refresh();
+    const stall = new AbortController();
+    let timer = setTimeout(() => stall.abort(), this.requestTimeoutMs);
+    const alive = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => stall.abort(), this.requestTimeoutMs);
+    };
+    try {
+      let res = await this.send('GET', this.url(path), undefined, this.accessToken, stall.signal);
+      if (res.status === 401) {
+        await res.body?.cancel();
+        await this.refresh();
+        alive();
+        res = await this.send('GET', this.url(path), undefined, this.accessToken, stall.signal);
+      }
+      if (!res.ok) {
+        const text = await res.text().catch(() => '');
+        let parsed: unknown = null;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          // not JSON: classified by status alone
+        }
+        throw failure(res.status, parsed);
+      }
+      const cursor = Number(res.headers.get('x-qundesk-cursor'));
+      const schemaVersion = Number(res.headers.get('x-qundesk-schema-version'));
+      const expected = res.headers.get('x-qundesk-sha256');
+      const bytes = Number(res.headers.get('x-qundesk-bytes'));
+      if (!Number.isInteger(cursor) || cursor <= 0 || expected === null || res.body === null) {
+        await res.body?.cancel();
+        return null;
+      }
+      const hash = createHash('sha256');
+      let got = 0;
+      const out = await open(dest, 'w');
+      const put = async (chunk: Uint8Array) => {
+        alive();
+        hash.update(chunk);
+        got += chunk.byteLength;
+        await out.write(chunk);
+      };
+      try {
+        if (res.headers.get('x-qundesk-encoding') === 'gzip') {
+          await pipeline(
+            Readable.fromWeb(res.body as WebStream<Uint8Array>),
+            createGunzip({ chunkSize: 1 << 20 }),
+            async (chunks: AsyncIterable<Buffer>) => {
+              for await (const chunk of chunks) await put(chunk);
+            },
+          );
+        } else {
+          // Chunk by chunk straight to the file, no stream adapters between.
+          const reader = res.body.getReader();
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            await put(value);
+          }
+        }
+      } catch (err) {
+        // A compressed stream that does not decompress arrived damaged; anything else broke off.
+        if (String((err as { code?: unknown }).code).startsWith('Z_'))
+          throw new SyncHttpError('refused', 'The snapshot arrived damaged');
+        throw new SyncHttpError(
+          'offline',
+          `The download from the sync server broke off: ${(err as Error).message}`,
+        );
+      } finally {
+        await out.close();
+      }
+      if (got !== bytes || hash.digest('hex') !== expected)
+        throw new SyncHttpError('refused', 'The snapshot arrived damaged');
+      return { cursor, schemaVersion };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   // ---- conflicts (owner) ----------------------------------------------------------------
 
   /** Profile edits that lost to a newer edit of the same field (owner only), newest first. */
@@ -658,4 +805,21 @@ export class SyncClient {
     const qs = q.toString();
     return this.authed('GET', `/v1/sync/conflicts${qs === '' ? '' : `?${qs}`}`);
   }
+}
+
+/** A refused request, classified for the status and the retry policy. */
+function failure(status: number, parsed: unknown): SyncHttpError {
+  const b = (parsed ?? {}) as { code?: string; message?: string };
+  const msg = b.message ?? `HTTP ${status}`;
+  if (status === 426 || b.code === 'UPDATE_REQUIRED')
+    return new SyncHttpError('update-required', msg, status, b);
+  if (status === 401) return new SyncHttpError('unauthorized', msg, status, b);
+  if (status >= 500 || status === 429) return new SyncHttpError('server', msg, status, b);
+  return new SyncHttpError('refused', msg, status, b);
+}
+
+/** A SQLite file and its journals, if there. */
+function removeFiles(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`])
+    rmSync(f, { force: true });
 }

@@ -45,7 +45,9 @@ export type StateKey =
   | 'seed_seq'
   /** How far the first upload went: the table index and the last key sent in it (JSON). */
   | 'seed_table'
-  | 'seed_after';
+  | 'seed_after'
+  /** The cursor of the snapshot this store's first sync was laid from (core/sync/snapshot.ts). */
+  | 'snapshot_cursor';
 
 export function getState(sqlite: BetterSqlite3.Database, key: StateKey): string | null {
   const v = prepared(sqlite, 'SELECT value FROM sync_state WHERE key = ?').pluck().get(key);

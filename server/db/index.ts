@@ -17,6 +17,8 @@ export type ServerDialect = 'sqlite' | 'postgres';
 export interface ServerDb {
   db: Kysely<ServerSchema>;
   dialect: ServerDialect;
+  /** The PostgreSQL URL or the SQLite file it was opened on (for other processes to open). */
+  target: string;
   destroy(): Promise<void>;
 }
 
@@ -52,7 +54,7 @@ async function openPostgres(url: string, max: number): Promise<ServerDb> {
   // An idle client that errors (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const db = new Kysely<ServerSchema>({ dialect: new PostgresDialect({ pool }) });
-  return finishOpen(db, 'postgres');
+  return finishOpen(db, 'postgres', url);
 }
 
 async function openSqlite(file: string): Promise<ServerDb> {
@@ -68,10 +70,14 @@ async function openSqlite(file: string): Promise<ServerDb> {
   const db = new Kysely<ServerSchema>({
     dialect: new SqliteDialect({ database: cachingStatements(sqlite) }),
   });
-  return finishOpen(db, 'sqlite');
+  return finishOpen(db, 'sqlite', file);
 }
 
-async function finishOpen(db: Kysely<ServerSchema>, dialect: ServerDialect): Promise<ServerDb> {
+async function finishOpen(
+  db: Kysely<ServerSchema>,
+  dialect: ServerDialect,
+  target: string,
+): Promise<ServerDb> {
   try {
     await migrateServerDb(db);
   } catch (err) {
@@ -82,6 +88,7 @@ async function finishOpen(db: Kysely<ServerSchema>, dialect: ServerDialect): Pro
   return {
     db,
     dialect,
+    target,
     async destroy() {
       if (destroyed) return;
       destroyed = true;

@@ -473,7 +473,7 @@ export class SyncEngine {
       .executeTakeFirst();
     const current = counter ? Number(counter.cursor) : 0;
     const checkpoint = Math.min(body.checkpoint ?? current, current);
-    const after = body.after ?? { v: body.since, t: '', k: '' };
+    const after = body.after;
     const agent = auth.role === 'agent' ? (auth.agentId ?? '\u0000none') : null;
     const subtree = agent === null ? null : await this.subtree(ws, agent);
 
@@ -481,7 +481,13 @@ export class SyncEngine {
       .selectFrom('sync_rows')
       .select(['tbl', 'pk', 'data', 'version', 'scope'])
       .where('workspace_id', '=', ws)
-      .where(sql<boolean>`(version, tbl, pk) > (${after.v}, ${after.t}, ${after.k})`)
+      // Everything up to `since` the device holds already (the pull that reached it had every
+      // row of that version); a page goes on after the last row of the page before.
+      .where(
+        after === undefined
+          ? sql<boolean>`version > ${body.since}`
+          : sql<boolean>`(version, tbl, pk) > (${after.v}, ${after.t}, ${after.k})`,
+      )
       .where('version', '<=', checkpoint);
     if (subtree !== null) {
       // A first sync holds nothing to remove: only what is in scope. Later, rows that left the

@@ -28,7 +28,15 @@ export class BenchDevice {
   retries = 0;
 
   /** `from`: a store file to start from (copied), e.g. a demo business; else a new store. */
-  constructor(name: string, options: { pullLimit?: number; from?: string } = {}) {
+  constructor(
+    name: string,
+    options: {
+      pullLimit?: number;
+      from?: string;
+      snapshots?: boolean;
+      compressedSnapshots?: boolean;
+    } = {},
+  ) {
     this.dir = mkdtempSync(join(tmpdir(), `qd-bench-${name}-`));
     if (options.from) copyFileSync(options.from, join(this.dir, 'store.sqlite'));
     this.store = openStore(join(this.dir, 'store.sqlite'));
@@ -36,6 +44,8 @@ export class BenchDevice {
       store: this.store,
       auto: false,
       ...(options.pullLimit ? { pullLimit: options.pullLimit } : {}),
+      ...(options.snapshots === false ? { snapshots: false } : {}),
+      ...(options.compressedSnapshots === false ? { compressedSnapshots: false } : {}),
       fetch: async (url, init) => {
         const start = performance.now();
         let res: Response;
@@ -53,10 +63,22 @@ export class BenchDevice {
           this.retries += 1;
           res = await fetch(url, init);
         }
+        const path = new URL(url).pathname;
+        if (path === '/v1/sync/snapshot') {
+          // A store file, streamed to disk by the client: timed to its headers only (the
+          // measure's own clock holds the whole download).
+          this.requests.push({
+            path,
+            start,
+            end: performance.now(),
+            bytes: Number(res.headers.get('content-length') ?? 0),
+          });
+          return res;
+        }
         // Read the body here so the figure holds the whole answer; the client reads it again.
         const text = await res.text();
         const end = performance.now();
-        this.requests.push({ path: new URL(url).pathname, start, end, bytes: text.length });
+        this.requests.push({ path, start, end, bytes: text.length });
         return new Response(text, { status: res.status, headers: res.headers });
       },
     });

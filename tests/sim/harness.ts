@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildServer } from '../../server/app';
+import { buildServer, type BuildServerOptions } from '../../server/app';
 import { createServerDb, type ServerDb } from '../../server/db';
 import { createPgDatabase } from '../support/pg';
 import { openStore, type Store } from '../../db/store';
@@ -15,6 +15,7 @@ import { createRecorder, deviceActor } from '../../core/sync/device';
 import { SyncClient, type Fetch } from '../../core/sync/client';
 import { SYNCED_TABLES, rowOps, type Row } from '../../core/sync/tables';
 import type { SyncDb } from '../../server/sync/schema';
+import { LATEST_VERSION } from '../../db/migrations';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -25,7 +26,11 @@ export interface SimServer {
   close(): Promise<void>;
 }
 
-export async function startServer(kind: StoreKind, now?: () => Date): Promise<SimServer> {
+export async function startServer(
+  kind: StoreKind,
+  now?: () => Date,
+  options: Pick<BuildServerOptions, 'snapshots'> = {},
+): Promise<SimServer> {
   let db: ServerDb;
   let dispose: () => Promise<void>;
   if (kind === 'postgres') {
@@ -37,7 +42,7 @@ export async function startServer(kind: StoreKind, now?: () => Date): Promise<Si
     db = await createServerDb({ file: join(dir, 'server.sqlite') });
     dispose = async () => rmSync(dir, { recursive: true, force: true });
   }
-  const app = await buildServer({ db, rateLimit: false, ...(now ? { now } : {}) });
+  const app = await buildServer({ db, rateLimit: false, ...options, ...(now ? { now } : {}) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -60,6 +65,8 @@ export interface DeviceOptions {
   random?: () => number;
   schemaVersion?: number;
   pullLimit?: number;
+  /** false: first syncs pull rows even when the server has a snapshot. */
+  snapshots?: boolean;
 }
 
 /** A device: its own store file, a core that records mutations, and a sync client. */
@@ -90,6 +97,7 @@ export class Device {
       ...(this.options.random ? { random: this.options.random } : {}),
       ...(this.options.schemaVersion ? { schemaVersion: this.options.schemaVersion } : {}),
       ...(this.options.pullLimit ? { pullLimit: this.options.pullLimit } : {}),
+      ...(this.options.snapshots === false ? { snapshots: false } : {}),
     });
     this.core = this.makeCore();
   }
@@ -198,4 +206,28 @@ function normalise(r: Row, like: Row): Row {
   const out: Row = {};
   for (const k of Object.keys(like)) out[k] = r[k] ?? null;
   return out;
+}
+
+/**
+ * Asks for the workspace's snapshot (built by the server in the background) until it has one
+ * newer than `after`; returns its cursor.
+ */
+export async function snapshotReady(
+  url: string,
+  token: string,
+  after = 0,
+  timeoutMs = 300_000,
+): Promise<number> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const res = await fetch(`${url}/v1/sync/snapshot?schemaVersion=${LATEST_VERSION}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    await res.body?.cancel();
+    const cursor = Number(res.headers.get('x-qundesk-cursor') ?? 0);
+    if (res.status === 200 && cursor > after) return cursor;
+    if (res.status !== 200 && res.status !== 404) throw new Error(`snapshot: HTTP ${res.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the server had no snapshot ready in time');
 }

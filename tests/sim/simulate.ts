@@ -17,6 +17,7 @@ import {
   Device,
   diffRows,
   serverView,
+  snapshotReady,
   startServer,
   type SimServer,
   type StoreKind,
@@ -76,7 +77,11 @@ export async function simulate(cfg: SimConfig): Promise<SimReport> {
   const r = rng(cfg.seed);
   const world = { now: START };
   const net = new Network(r);
-  const server = await startServer(cfg.kind, () => new Date(world.now));
+  // Every workspace gets a snapshot: the owner devices that join after the first upload take
+  // their first sync from it (core/sync/snapshot.ts) and must end like every other device.
+  const server = await startServer(cfg.kind, () => new Date(world.now), {
+    snapshots: { minRows: 1, refreshRows: 1_000_000 },
+  });
   const report: SimReport = {
     seed: cfg.seed,
     kind: cfg.kind,
@@ -126,6 +131,9 @@ export async function simulate(cfg: SimConfig): Promise<SimReport> {
     // The business recorded before the sign-up went up whole (the first upload, as rows): none
     // of those mutations is pushed.
     first.made = 0;
+    // The snapshot is built in the background after the upload: waited for, so that the run
+    // does not depend on how fast that process is.
+    const snapshotCursor = await snapshotReady(server.url, await login(server.url));
     for (let i = 1; i < cfg.owners; i++) {
       // Skewed clocks: a few hours either way, and one device a day ahead (clamped by the server).
       const skew = i === cfg.owners - 1 ? 26 * 3600_000 : r.int(-3, 3) * 3600_000;
@@ -138,6 +146,11 @@ export async function simulate(cfg: SimConfig): Promise<SimReport> {
       });
       d.device.refreshCore();
       await sync(d, report);
+      if (i === 1)
+        expect(
+          getState(d.device.store.sqlite, 'snapshot_cursor'),
+          'an owner that joins takes its first sync from the snapshot',
+        ).toBe(String(snapshotCursor));
     }
     for (let i = 0; i < cfg.agents; i++) {
       const agentId = agents[i % agents.length]!;
@@ -657,4 +670,14 @@ async function checkWorld(server: SimServer, ws: string, devices: SimDevice[], r
     const direct = accruals.filter((e) => e.order_id === o.id && e.level === 0);
     expect(direct.length, `order ${String(o.id)}: one direct accrual per line`).toBe(own.length);
   }
+}
+
+/** An access token of the owner (for asking about the snapshot). */
+async function login(url: string): Promise<string> {
+  const res = await fetch(`${url}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'owner@sim.test', password: PASSWORD, deviceName: 'probe' }),
+  });
+  return ((await res.json()) as { accessToken: string }).accessToken;
 }

@@ -136,11 +136,19 @@ for (const kind of ['sqlite', 'postgres'] as StoreKind[]) {
       const { customers, products } = await importedBusiness(a);
       const mail = email();
       const statuses: string[] = [];
+      let pulledRows = 0;
       a.client = new SyncClient({
         store: a.store,
         clock: systemClock,
         auto: false,
         onStatus: (e) => statuses.push(e.status),
+        fetch: async (url, init) => {
+          const res = await fetch(url, init);
+          if (!url.endsWith('/v1/sync/pull')) return res;
+          const text = await res.text();
+          pulledRows += (JSON.parse(text) as { rows: unknown[] }).rows.length;
+          return new Response(text, { status: res.status, headers: res.headers });
+        },
       });
       const s = await a.client.signUp({
         serverUrl: server.url,
@@ -155,6 +163,8 @@ for (const kind of ['sqlite', 'postgres'] as StoreKind[]) {
       // The outbox was covered by the upload: nothing was pushed, nothing is pending.
       expect(await a.client.statusEvent()).toMatchObject({ status: 'up-to-date', pending: 0 });
       expect(getState(a.store.sqlite, 'seed_seq')).toBeNull();
+      // What went up is not brought back down: the pull goes on from the upload's cursor.
+      expect(pulledRows).toBe(0);
       const pushed = await sdb()
         .selectFrom('sync_mutations')
         .selectAll()
