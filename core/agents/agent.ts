@@ -10,6 +10,7 @@ import { AppError, fieldError, invalidState, notFound } from '../api/errors';
 import { day, id, optionalText, requiredText } from '../shared/schemas';
 import { phoneField } from '../customers/phone';
 import { inTeam } from './scope';
+import { rowsOf } from '../../db/prepared';
 import { createCustomerTx, requireLiveCustomer, updateCustomerTx } from '../customers/customer';
 
 type Db = Kysely<Database>;
@@ -156,11 +157,9 @@ export async function uplinesOf(db: Db, agentId: string, levels = 2): Promise<Up
 
 /** The agent whose buyer record is this customer (a wholesale buyer), or null. */
 export async function agentOfCustomer(db: Db, customerId: string): Promise<string | null> {
-  const row = await db
-    .selectFrom('agents')
-    .select('id')
-    .where('customer_id', '=', customerId)
-    .executeTakeFirst();
+  const [row] = await rowsOf<{ id: string }>(db, 'SELECT id FROM agents WHERE customer_id = ?', [
+    customerId,
+  ]);
   return row?.id ?? null;
 }
 

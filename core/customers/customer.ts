@@ -10,6 +10,7 @@ import { phoneField } from './phone';
 import { indexCustomer, namePinyin, searchTerms, unindexCustomer } from './search';
 import { tagList, writeTags } from './tags';
 import { addAddressTx, addressFields, type Address } from './addresses';
+import { rowsOf } from '../../db/prepared';
 
 export type CustomerRow = Selectable<CustomersTable>;
 
@@ -202,6 +203,27 @@ export async function refreshSearch(trx: Tx, customerId: string): Promise<void> 
 
 export type CreatedCustomer = Customer & { addresses: Address[] };
 
+const CUSTOMER_COLUMNS = [
+  'id',
+  'name',
+  'phone',
+  'wechat_id',
+  'source',
+  'notes',
+  'marketing_consent',
+  'consent_at',
+  'owner_agent_id',
+  'external_ref',
+  'name_pinyin',
+  'name_initials',
+  'created_at',
+  'updated_at',
+  'deleted_at',
+  'erased_at',
+] as const satisfies readonly (keyof CustomerRow)[];
+const INSERT_CUSTOMER = `INSERT INTO customers (${CUSTOMER_COLUMNS.join(', ')})
+  VALUES (${CUSTOMER_COLUMNS.map(() => '?').join(', ')}) RETURNING rowid`;
+
 /**
  * Creates a customer with its tags and addresses, indexed for search. The one code path for
  * customer.create and imports; runs inside the caller's transaction.
@@ -232,17 +254,18 @@ export async function createCustomerTx(
     deleted_at: null,
     erased_at: null,
   };
-  const { rowid } = await trx
-    .insertInto('customers')
-    .values(row)
-    .returning(sql<number>`rowid`.as('rowid'))
-    .executeTakeFirstOrThrow();
+  const [inserted] = await rowsOf<{ rowid: number }>(
+    trx,
+    INSERT_CUSTOMER,
+    CUSTOMER_COLUMNS.map((c) => row[c]),
+  );
+  const rowid = inserted!.rowid;
   await indexCustomer(
     trx,
     rowid,
     searchTerms({ name: row.name, phone: row.phone, wechatId: row.wechat_id }),
   );
-  const tags = await writeTags(trx, row.id, input.tags);
+  const tags = input.tags.length > 0 ? await writeTags(trx, row.id, input.tags) : [];
   const addresses: Address[] = [];
   for (const address of input.addresses)
     addresses.push(await addAddressTx(trx, ctx, row.id, address));

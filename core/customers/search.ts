@@ -8,6 +8,7 @@
 import { pinyin } from 'pinyin-pro';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
+import { rowsOf } from '../../db/prepared';
 
 export interface SearchableCustomer {
   name: string;
@@ -136,12 +137,12 @@ type Db = Kysely<Database>;
 /** Stores (or replaces) the search terms of the customer with this rowid. */
 export async function indexCustomer(trx: Db, rowid: number, terms: string): Promise<void> {
   await unindexCustomer(trx, rowid);
-  await sql`INSERT INTO customer_search (rowid, terms) VALUES (${rowid}, ${terms})`.execute(trx);
+  await rowsOf(trx, 'INSERT INTO customer_search (rowid, terms) VALUES (?, ?)', [rowid, terms]);
 }
 
 /** Removes the customer with this rowid from search (deleted or erased). */
 export async function unindexCustomer(trx: Db, rowid: number): Promise<void> {
-  await sql`DELETE FROM customer_search WHERE rowid = ${rowid}`.execute(trx);
+  await rowsOf(trx, 'DELETE FROM customer_search WHERE rowid = ?', [rowid]);
 }
 
 /**

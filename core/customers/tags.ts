@@ -2,6 +2,7 @@
 // tag, so a list can filter by tag through an index.
 import { z } from 'zod';
 import type { Tx } from '../api/context';
+import { rowsOf } from '../../db/prepared';
 
 export const tag = z
   .string()
@@ -17,12 +18,11 @@ export const tagList = z
 
 /** Replaces the customer's tags with these; returns them sorted. */
 export async function writeTags(trx: Tx, customerId: string, tags: string[]): Promise<string[]> {
-  await trx.deleteFrom('customer_tags').where('customer_id', '=', customerId).execute();
-  if (tags.length > 0) {
-    await trx
-      .insertInto('customer_tags')
-      .values(tags.map((t) => ({ customer_id: customerId, tag: t })))
-      .execute();
-  }
+  await rowsOf(trx, 'DELETE FROM customer_tags WHERE customer_id = ?', [customerId]);
+  for (const t of tags)
+    await rowsOf(trx, 'INSERT INTO customer_tags (customer_id, tag) VALUES (?, ?)', [
+      customerId,
+      t,
+    ]);
   return [...tags].sort();
 }

@@ -4,6 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { AppError } from '../api/errors';
+import { rowsOf } from '../../db/prepared';
 
 export interface ProductFacts {
   id: string;
@@ -21,6 +22,16 @@ const missing = (what: string, id: string, path: string): AppError =>
     issues: [{ path, message: `no ${what.toLowerCase()} with this id` }],
   });
 
+const PRODUCTS = `SELECT id, sku, name, category, retail_price, deleted_at FROM products
+  WHERE id IN (SELECT value FROM json_each(?))`;
+const LIVE_CUSTOMER =
+  'SELECT id, owner_agent_id FROM customers WHERE id = ? AND deleted_at IS NULL';
+const LIVE_GROUP = 'SELECT id FROM customer_groups WHERE id = ? AND deleted_at IS NULL';
+const CURRENT_GROUP = `SELECT m.group_id FROM group_members m
+  JOIN customer_groups g ON g.id = m.group_id
+  WHERE m.customer_id = ? AND m.left_on IS NULL AND g.deleted_at IS NULL
+  ORDER BY m.joined_on DESC, m.group_id DESC LIMIT 1`;
+
 /**
  * The products named by the lines, by id. A product that does not exist (or was deleted, when
  * `allowDeleted` is false: new sales only sell the current catalog) is NOT_FOUND naming the line.
@@ -33,11 +44,14 @@ export async function productsForLines(
 ): Promise<Map<string, ProductFacts>> {
   const unique = [...new Set(productIds)];
   const rows = unique.length
-    ? await db
-        .selectFrom('products')
-        .select(['id', 'sku', 'name', 'category', 'retail_price', 'deleted_at'])
-        .where('id', 'in', unique)
-        .execute()
+    ? await rowsOf<{
+        id: string;
+        sku: string;
+        name: string;
+        category: string;
+        retail_price: number;
+        deleted_at: string | null;
+      }>(db, PRODUCTS, [JSON.stringify(unique)])
     : [];
   const byId = new Map<string, ProductFacts>();
   for (const r of rows) {
@@ -66,12 +80,9 @@ export async function requireCustomer(
   customerId: string,
   path = 'customerId',
 ): Promise<CustomerFacts> {
-  const row = await db
-    .selectFrom('customers')
-    .select(['id', 'owner_agent_id'])
-    .where('id', '=', customerId)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
+  const [row] = await rowsOf<{ id: string; owner_agent_id: string | null }>(db, LIVE_CUSTOMER, [
+    customerId,
+  ]);
   if (!row) throw missing('Customer', customerId, path);
   return { id: row.id, ownerAgentId: row.owner_agent_id };
 }
@@ -81,12 +92,7 @@ export async function requireGroup(
   groupId: string,
   path = 'groupId',
 ): Promise<void> {
-  const row = await db
-    .selectFrom('customer_groups')
-    .select('id')
-    .where('id', '=', groupId)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
+  const [row] = await rowsOf(db, LIVE_GROUP, [groupId]);
   if (!row) throw missing('Customer group', groupId, path);
 }
 
@@ -95,16 +101,7 @@ export async function currentGroupOf(
   db: Kysely<Database>,
   customerId: string,
 ): Promise<string | null> {
-  const row = await db
-    .selectFrom('group_members as m')
-    .innerJoin('customer_groups as g', 'g.id', 'm.group_id')
-    .select('m.group_id')
-    .where('m.customer_id', '=', customerId)
-    .where('m.left_on', 'is', null)
-    .where('g.deleted_at', 'is', null)
-    .orderBy('m.joined_on', 'desc')
-    .orderBy('m.group_id', 'desc')
-    .executeTakeFirst();
+  const [row] = await rowsOf<{ group_id: string }>(db, CURRENT_GROUP, [customerId]);
   return row?.group_id ?? null;
 }
 

@@ -13,7 +13,7 @@ export async function addFee(trx: Tx, ctx: Ctx, order: OrderRow, fee: FeeSpec): 
       status: order.status,
     });
   }
-  const id = await insertFee(trx, ctx, order.id, fee);
+  const id = insertFee(ctx, order.id, fee);
   // Already paid: the order's money was recognised without this fee, so add the fee now.
   if (order.paid_on !== null) await addToPnl(trx, 'order_fee', id);
   return id;

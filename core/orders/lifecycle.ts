@@ -7,6 +7,7 @@ import { invalidState, notFound } from '../api/errors';
 import { recordMovement } from '../stock/ledger';
 import { addPaidOrderToPnl, addToPnl } from '../figures/rollup';
 import { writeAccruals } from '../commissions/ledger';
+import { prepared, rowsOf } from '../../db/prepared';
 
 export type OrderRow = Selectable<OrdersTable>;
 
@@ -15,7 +16,7 @@ export const PAID_STATUSES: ReadonlySet<OrderStatus> = new Set(['paid', 'shipped
 export const UNPAID_STATUSES: ReadonlySet<OrderStatus> = new Set(['draft', 'confirmed']);
 
 export async function requireOrder(db: Kysely<Database>, id: string): Promise<OrderRow> {
-  const row = await db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
+  const [row] = await rowsOf<OrderRow>(db, 'SELECT * FROM orders WHERE id = ?', [id]);
   if (!row) throw notFound('Order', id);
   return row;
 }
@@ -37,10 +38,7 @@ export function assertDraft(order: OrderRow, doing: string): void {
   );
 }
 
-/**
- * Confirms a draft: one 'sale' movement per line, and each line captures the moving average
- * unit cost at that moment (cost = quantity x unit cost). Stock may go negative.
- */
+/** Confirms a draft: its goods leave stock (takeGoodsOut) and it becomes confirmed. */
 export async function confirmOrder(
   trx: Tx,
   ctx: Ctx,
@@ -48,12 +46,39 @@ export async function confirmOrder(
   onDay: string,
 ): Promise<void> {
   const at = nowIso(ctx);
-  const lines = await trx
-    .selectFrom('order_lines')
-    .select(['id', 'product_id', 'quantity'])
-    .where('order_id', '=', order.id)
-    .orderBy('line_no')
-    .execute();
+  await takeGoodsOut(trx, ctx, order, onDay, at);
+  prepared(
+    ctx.sqlite,
+    "UPDATE orders SET status = 'confirmed', confirmed_at = ?, updated_at = ? WHERE id = ?",
+  ).run(at, at, order.id);
+  order.status = 'confirmed';
+  order.confirmed_at = at;
+  order.updated_at = at;
+}
+
+const LINES_LEAVING = `SELECT id, product_id, quantity FROM order_lines WHERE order_id = ?
+  ORDER BY line_no`;
+
+/**
+ * What confirming does to stock: one 'sale' movement per line, and each line captures the
+ * moving average unit cost at that moment (cost = quantity x unit cost). Stock may go negative.
+ */
+export async function takeGoodsOut(
+  trx: Tx,
+  ctx: Ctx,
+  order: OrderRow,
+  onDay: string,
+  at: string,
+): Promise<void> {
+  const lines = prepared(ctx.sqlite, LINES_LEAVING).all(order.id) as {
+    id: string;
+    product_id: string;
+    quantity: number;
+  }[];
+  const costLine = prepared(
+    ctx.sqlite,
+    'UPDATE order_lines SET unit_cost = ?, cost = ? WHERE id = ?',
+  );
   for (const line of lines) {
     const moved = await recordMovement(trx, {
       productId: line.product_id,
@@ -65,19 +90,8 @@ export async function confirmOrder(
       orderLineId: line.id,
       note: order.order_no,
     });
-    await trx
-      .updateTable('order_lines')
-      .set({ unit_cost: moved.unitCost, cost: line.quantity * moved.unitCost })
-      .where('id', '=', line.id)
-      .execute();
+    costLine.run(moved.unitCost, line.quantity * moved.unitCost, line.id);
   }
-  await trx
-    .updateTable('orders')
-    .set({ status: 'confirmed', confirmed_at: at, updated_at: at })
-    .where('id', '=', order.id)
-    .execute();
-  order.status = 'confirmed';
-  order.confirmed_at = at;
 }
 
 /** Confirms the order if it is still a draft (a payment or a campaign join implies it). */
@@ -86,28 +100,27 @@ export async function ensureConfirmed(trx: Tx, ctx: Ctx, order: OrderRow, onDay:
 }
 
 /**
- * The order is paid in full: its money is recognised on `paidOn`. The order's lines and
+ * The order is paid in full (its paid_total, as the caller holds it, is written with it): its
+ * money is recognised on `paidOn`. The order's lines and
  * shipping, and each of its fees, are added to the P&L rollup exactly once, here.
  */
 export async function recognisePaid(trx: Tx, ctx: Ctx, order: OrderRow, paidOn: string) {
   const at = nowIso(ctx);
-  await trx
-    .updateTable('orders')
-    .set({ status: 'paid', paid_on: paidOn, updated_at: at })
-    .where('id', '=', order.id)
-    .execute();
+  prepared(
+    ctx.sqlite,
+    "UPDATE orders SET status = 'paid', paid_on = ?, paid_total = ?, updated_at = ? WHERE id = ?",
+  ).run(paidOn, order.paid_total, at, order.id);
   order.status = 'paid';
   order.paid_on = paidOn;
+  order.updated_at = at;
   // Commissions with the plan and tree in force now; then the order and its commissions go
   // into the P&L together (one pass over the view), and each fee.
   await writeAccruals(trx, ctx, order);
   await addPaidOrderToPnl(trx, order.id);
-  const fees = await trx
-    .selectFrom('order_fees')
-    .select('id')
-    .where('order_id', '=', order.id)
-    .execute();
-  for (const fee of fees) await addToPnl(trx, 'order_fee', fee.id);
+  const fees = prepared(ctx.sqlite, 'SELECT id FROM order_fees WHERE order_id = ?')
+    .pluck()
+    .all(order.id) as string[];
+  for (const fee of fees) await addToPnl(trx, 'order_fee', fee);
 }
 
 /**

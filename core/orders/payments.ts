@@ -3,6 +3,7 @@
 import { newId, nowIso, today, type Ctx, type Tx } from '../api/context';
 import { fieldError, invalidState } from '../api/errors';
 import { moneyText } from './money-text';
+import { prepared } from '../../db/prepared';
 import { ensureConfirmed, PAID_STATUSES, recognisePaid, type OrderRow } from './lifecycle';
 
 export const PAYMENT_METHODS = ['wechat', 'alipay', 'cash', 'bank', 'other'] as const;
@@ -33,27 +34,24 @@ function assertPayable(order: OrderRow): void {
 export const balanceDue = (order: Pick<OrderRow, 'status' | 'total_due' | 'paid_total'>) =>
   order.status === 'cancelled' ? 0 : Math.max(0, order.total_due - order.paid_total);
 
-async function insertPayment(trx: Tx, ctx: Ctx, order: OrderRow, p: PaymentSpec): Promise<string> {
+const INSERT_PAYMENT = `INSERT INTO payments (id, order_id, amount, method, paid_on, reference,
+  created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`;
+
+/** Writes the payment; the order's paid_total moves in memory, for the caller to write. */
+function insertPayment(ctx: Ctx, order: OrderRow, p: PaymentSpec): string {
   const id = newId();
   const at = nowIso(ctx);
-  await trx
-    .insertInto('payments')
-    .values({
-      id,
-      order_id: order.id,
-      amount: p.amount,
-      method: p.method,
-      paid_on: p.paidOn,
-      reference: p.reference,
-      created_at: at,
-    })
-    .execute();
+  prepared(ctx.sqlite, INSERT_PAYMENT).run(
+    id,
+    order.id,
+    p.amount,
+    p.method,
+    p.paidOn,
+    p.reference,
+    at,
+  );
   order.paid_total += p.amount;
-  await trx
-    .updateTable('orders')
-    .set({ paid_total: order.paid_total, updated_at: at })
-    .where('id', '=', order.id)
-    .execute();
+  order.updated_at = at;
   return id;
 }
 
@@ -76,8 +74,14 @@ export async function recordPayment(
     );
   }
   await ensureConfirmed(trx, ctx, order, today(ctx));
-  const id = await insertPayment(trx, ctx, order, p);
+  const id = insertPayment(ctx, order, p);
   if (order.paid_total === order.total_due) await recognisePaid(trx, ctx, order, p.paidOn);
+  else
+    prepared(ctx.sqlite, 'UPDATE orders SET paid_total = ?, updated_at = ? WHERE id = ?').run(
+      order.paid_total,
+      order.updated_at,
+      order.id,
+    );
   return id;
 }
 
@@ -91,6 +95,6 @@ export async function payBalance(
   assertPayable(order);
   await ensureConfirmed(trx, ctx, order, today(ctx));
   const balance = balanceDue(order);
-  if (balance > 0) await insertPayment(trx, ctx, order, { ...p, amount: balance });
+  if (balance > 0) insertPayment(ctx, order, { ...p, amount: balance });
   await recognisePaid(trx, ctx, order, p.paidOn);
 }

@@ -3,11 +3,15 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type {
   Database,
   FeeKind,
+  OrderFeesTable,
+  OrderLinesTable,
   OrderSource,
   OrderStatus,
+  PaymentsTable,
   RefundLinesTable,
   RefundsTable,
 } from '../../db/schema';
+import { rowsOf } from '../../db/prepared';
 import { notFound } from '../api/errors';
 import { teamIds } from '../agents/scope';
 import { balanceDue } from './payments';
@@ -149,61 +153,33 @@ function toRefundView(
   };
 }
 
+const REFUNDS = 'SELECT * FROM refunds WHERE order_id = ? ORDER BY created_at, id';
+const REFUND_LINES = `SELECT * FROM refund_lines
+  WHERE refund_id IN (SELECT value FROM json_each(?)) ORDER BY id`;
+
 export async function listRefunds(db: Kysely<Database>, orderId: string): Promise<RefundView[]> {
-  const refunds = await db
-    .selectFrom('refunds')
-    .selectAll()
-    .where('order_id', '=', orderId)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
+  const refunds = await rowsOf<Selectable<RefundsTable>>(db, REFUNDS, [orderId]);
   const lines = refunds.length
-    ? await db
-        .selectFrom('refund_lines')
-        .selectAll()
-        .where(
-          'refund_id',
-          'in',
-          refunds.map((r) => r.id),
-        )
-        .orderBy('id')
-        .execute()
+    ? await rowsOf<Selectable<RefundLinesTable>>(db, REFUND_LINES, [
+        JSON.stringify(refunds.map((r) => r.id)),
+      ])
     : [];
   return refunds.map((r) => toRefundView(r, lines));
 }
 
+const ORDER = `SELECT o.*, c.name AS customer_name FROM orders o
+  LEFT JOIN customers c ON c.id = o.customer_id WHERE o.id = ?`;
+const LINES = 'SELECT * FROM order_lines WHERE order_id = ? ORDER BY line_no';
+const FEES = 'SELECT * FROM order_fees WHERE order_id = ? ORDER BY created_at, id';
+const PAYMENTS = 'SELECT * FROM payments WHERE order_id = ? ORDER BY paid_on, id';
+
 export async function getOrder(db: Kysely<Database>, id: string): Promise<OrderView> {
-  const o = await db
-    .selectFrom('orders as o')
-    .leftJoin('customers as c', 'c.id', 'o.customer_id')
-    .selectAll('o')
-    .select('c.name as customer_name')
-    .where('o.id', '=', id)
-    .executeTakeFirst();
+  const [o] = await rowsOf<OrderRow & { customer_name: string | null }>(db, ORDER, [id]);
   if (!o) throw notFound('Order', id);
-  const [lines, fees, payments, refunds] = await Promise.all([
-    db
-      .selectFrom('order_lines')
-      .selectAll()
-      .where('order_id', '=', id)
-      .orderBy('line_no')
-      .execute(),
-    db
-      .selectFrom('order_fees')
-      .selectAll()
-      .where('order_id', '=', id)
-      .orderBy('created_at')
-      .orderBy('id')
-      .execute(),
-    db
-      .selectFrom('payments')
-      .selectAll()
-      .where('order_id', '=', id)
-      .orderBy('paid_on')
-      .orderBy('id')
-      .execute(),
-    listRefunds(db, id),
-  ]);
+  const lines = await rowsOf<Selectable<OrderLinesTable>>(db, LINES, [id]);
+  const fees = await rowsOf<Selectable<OrderFeesTable>>(db, FEES, [id]);
+  const payments = await rowsOf<Selectable<PaymentsTable>>(db, PAYMENTS, [id]);
+  const refunds = await listRefunds(db, id);
   const refunded = new Map<string, { quantity: number; amount: number }>();
   for (const line of refunds.flatMap((r) => r.lines)) {
     const sofar = refunded.get(line.lineId) ?? { quantity: 0, amount: 0 };

@@ -1,11 +1,18 @@
 // Writing an order and its lines: used by order.create / order.update and by campaign joins.
 import type { FeeKind, OrderSource } from '../../db/schema';
 import { newId, nowIso, type Ctx, type Tx } from '../api/context';
-import { attribute, productsForLines, requireGroup, type Attribution } from './capture';
-import { priceLines } from './pricing';
+import { prepared } from '../../db/prepared';
+import {
+  attribute,
+  productsForLines,
+  requireGroup,
+  type Attribution,
+  type ProductFacts,
+} from './capture';
+import { priceLines, type PricedLine, type PricedOrder } from './pricing';
 import { nextOrderNo } from './numbering';
 import { moneyText } from './money-text';
-import { confirmOrder, requireOrder, type OrderRow } from './lifecycle';
+import { takeGoodsOut, type OrderRow } from './lifecycle';
 import { agentOfCustomer } from '../agents/agent';
 
 /** 1 when the buyer is an agent's own customer record: a wholesale order (no commission). */
@@ -45,110 +52,160 @@ export interface NewOrder {
   note: string | null;
 }
 
+interface OrderLineToWrite extends PricedLine {
+  product: ProductFacts;
+}
+
 /**
- * Prices the lines, captures each product's SKU, name and category, and writes them (line_no
- * from 1). Returns the goods total. The lines of the order must not exist yet.
+ * Prices the lines (at the product's retail price unless one is given) and captures each
+ * product's SKU, name and category.
  */
-export async function writeLines(
+async function priceOrder(
   trx: Tx,
-  orderId: string,
   lines: readonly OrderLineSpec[],
   orderDiscount: number,
-): Promise<number> {
+): Promise<{ lines: OrderLineToWrite[]; goodsTotal: number }> {
   const products = await productsForLines(
     trx,
     lines.map((l) => l.productId),
     (i) => `lines.${i}.productId`,
   );
-  const priced = priceLines(
-    lines.map((l) => ({
-      quantity: l.quantity,
-      unitPrice: l.unitPrice ?? products.get(l.productId)!.retailPrice,
-      lineDiscount: l.lineDiscount ?? 0,
-    })),
-    orderDiscount,
-    await moneyText(trx),
-  );
-  for (const [i, line] of priced.lines.entries()) {
-    const product = products.get(lines[i]!.productId)!;
-    await trx
-      .insertInto('order_lines')
-      .values({
-        id: newId(),
-        order_id: orderId,
-        line_no: i + 1,
-        product_id: product.id,
-        sku: product.sku,
-        product_name: product.name,
-        category: product.category,
-        quantity: line.quantity,
-        unit_price: line.unitPrice,
-        line_discount: line.lineDiscount,
-        order_discount_share: line.orderDiscountShare,
-        net_amount: line.netAmount,
-      })
-      .execute();
+  const toPrice = lines.map((l) => ({
+    quantity: l.quantity,
+    unitPrice: l.unitPrice ?? products.get(l.productId)!.retailPrice,
+    lineDiscount: l.lineDiscount ?? 0,
+  }));
+  let priced: PricedOrder;
+  try {
+    priced = priceLines(toPrice, orderDiscount, String);
+  } catch {
+    // Refused: priced again to say why with amounts in the workspace currency (its settings
+    // are read only then, not for every order).
+    priced = priceLines(toPrice, orderDiscount, await moneyText(trx));
   }
-  return priced.goodsTotal;
+  return {
+    lines: priced.lines.map((line, i) => ({
+      ...line,
+      product: products.get(lines[i]!.productId)!,
+    })),
+    goodsTotal: priced.goodsTotal,
+  };
 }
 
-export async function insertFee(trx: Tx, ctx: Ctx, orderId: string, fee: FeeSpec): Promise<string> {
+const INSERT_LINE = `INSERT INTO order_lines (id, order_id, line_no, product_id, sku, product_name,
+  category, quantity, unit_price, line_discount, order_discount_share, net_amount)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** Writes priced lines (line_no from 1); the lines of the order must not exist yet. */
+function insertLines(sqlite: Ctx['sqlite'], orderId: string, lines: readonly OrderLineToWrite[]) {
+  const insert = prepared(sqlite, INSERT_LINE);
+  lines.forEach((line, i) =>
+    insert.run(
+      newId(),
+      orderId,
+      i + 1,
+      line.product.id,
+      line.product.sku,
+      line.product.name,
+      line.product.category,
+      line.quantity,
+      line.unitPrice,
+      line.lineDiscount,
+      line.orderDiscountShare,
+      line.netAmount,
+    ),
+  );
+}
+
+const INSERT_FEE = `INSERT INTO order_fees (id, order_id, kind, amount, note, created_at)
+  VALUES (?, ?, ?, ?, ?, ?)`;
+
+export function insertFee(ctx: Ctx, orderId: string, fee: FeeSpec): string {
   const id = newId();
-  await trx
-    .insertInto('order_fees')
-    .values({
-      id,
-      order_id: orderId,
-      kind: fee.kind,
-      amount: fee.amount,
-      note: fee.note ?? null,
-      created_at: nowIso(ctx),
-    })
-    .execute();
+  prepared(ctx.sqlite, INSERT_FEE).run(
+    id,
+    orderId,
+    fee.kind,
+    fee.amount,
+    fee.note ?? null,
+    nowIso(ctx),
+  );
   return id;
 }
 
-/** Creates the order (a draft, or confirmed: stock moves on the order day). */
+const ORDER_COLUMNS = [
+  'id',
+  'order_no',
+  'customer_id',
+  'group_id',
+  'agent_id',
+  'campaign_id',
+  'status',
+  'ordered_on',
+  'paid_on',
+  'confirmed_at',
+  'shipped_at',
+  'completed_at',
+  'cancelled_at',
+  'cancel_reason',
+  'goods_total',
+  'order_discount',
+  'shipping_charged',
+  'total_due',
+  'paid_total',
+  'refunded_total',
+  'is_wholesale',
+  'source',
+  'shipping_address',
+  'note',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof OrderRow)[];
+const INSERT_ORDER = `INSERT INTO orders (${ORDER_COLUMNS.join(', ')})
+  VALUES (${ORDER_COLUMNS.map((c) => `@${c}`).join(', ')})`;
+
+/**
+ * Creates the order (a draft, or confirmed: stock moves on the order day) and returns its row
+ * as written.
+ */
 export async function createOrder(trx: Tx, ctx: Ctx, spec: NewOrder): Promise<OrderRow> {
   const who = await attribute(trx, spec);
   const at = nowIso(ctx);
   const id = newId();
-  await trx
-    .insertInto('orders')
-    .values({
-      id,
-      order_no: await nextOrderNo(trx, spec.orderedOn),
-      customer_id: who.customerId,
-      group_id: who.groupId,
-      agent_id: who.agentId,
-      campaign_id: spec.campaignId ?? null,
-      status: 'draft',
-      ordered_on: spec.orderedOn,
-      paid_on: null,
-      confirmed_at: null,
-      shipped_at: null,
-      completed_at: null,
-      cancelled_at: null,
-      cancel_reason: null,
-      order_discount: spec.orderDiscount,
-      shipping_charged: spec.shippingCharged,
-      is_wholesale: await wholesaleFlag(trx, who.customerId),
-      source: spec.source,
-      shipping_address: spec.shippingAddress,
-      note: spec.note,
-      created_at: at,
-      updated_at: at,
-    })
-    .execute();
-  const goodsTotal = await writeLines(trx, id, spec.lines, spec.orderDiscount);
-  await trx
-    .updateTable('orders')
-    .set({ goods_total: goodsTotal, total_due: goodsTotal + spec.shippingCharged })
-    .where('id', '=', id)
-    .execute();
-  for (const fee of spec.fees) await insertFee(trx, ctx, id, fee);
-  const order = await requireOrder(trx, id);
-  if (spec.status === 'confirmed') await confirmOrder(trx, ctx, order, spec.orderedOn);
+  const priced = await priceOrder(trx, spec.lines, spec.orderDiscount);
+  const order: OrderRow = {
+    id,
+    order_no: nextOrderNo(ctx.sqlite, spec.orderedOn),
+    customer_id: who.customerId,
+    group_id: who.groupId,
+    agent_id: who.agentId,
+    campaign_id: spec.campaignId ?? null,
+    // A confirmed order is written as such; its goods leave stock once its lines are written.
+    status: spec.status,
+    ordered_on: spec.orderedOn,
+    paid_on: null,
+    confirmed_at: spec.status === 'confirmed' ? at : null,
+    shipped_at: null,
+    completed_at: null,
+    cancelled_at: null,
+    cancel_reason: null,
+    goods_total: priced.goodsTotal,
+    order_discount: spec.orderDiscount,
+    shipping_charged: spec.shippingCharged,
+    total_due: priced.goodsTotal + spec.shippingCharged,
+    paid_total: 0,
+    refunded_total: 0,
+    is_wholesale: await wholesaleFlag(trx, who.customerId),
+    source: spec.source,
+    shipping_address: spec.shippingAddress,
+    note: spec.note,
+    created_at: at,
+    updated_at: at,
+  };
+  prepared(ctx.sqlite, INSERT_ORDER).run(order);
+  insertLines(ctx.sqlite, id, priced.lines);
+  for (const fee of spec.fees) insertFee(ctx, id, fee);
+  if (spec.status === 'confirmed') await takeGoodsOut(trx, ctx, order, spec.orderedOn, at);
   return order;
 }
 
@@ -207,8 +264,10 @@ export async function updateDraft(trx: Tx, ctx: Ctx, order: OrderRow, c: DraftCh
         lineDiscount: l.line_discount,
       }));
     // Drafts have moved no stock and have no refunds, so their lines can be rewritten.
+    const priced = await priceOrder(trx, lines, orderDiscount);
     await trx.deleteFrom('order_lines').where('order_id', '=', order.id).execute();
-    goodsTotal = await writeLines(trx, order.id, lines, orderDiscount);
+    insertLines(ctx.sqlite, order.id, priced.lines);
+    goodsTotal = priced.goodsTotal;
   }
   const shippingCharged = c.shippingCharged ?? order.shipping_charged;
   await trx

@@ -10,6 +10,7 @@ import type { Tx } from '../api/context';
 import { newId } from '../api/context';
 import { notFound } from '../api/errors';
 import { divRoundHalfUp } from '../money';
+import { rowsOf } from '../../db/prepared';
 import type { MovementKind } from '../../db/schema';
 
 /** Inbound kinds that bring goods in at a known cost and so move the average. */
@@ -60,6 +61,12 @@ export function nextAverageCost(
   return divRoundHalfUp(base * avgCost + quantityIn * unitCostIn, base + quantityIn);
 }
 
+const PRODUCT_STOCK = 'SELECT on_hand, avg_cost FROM products WHERE id = ?';
+const INSERT_MOVEMENT = `INSERT INTO stock_movements (id, product_id, kind, quantity, unit_cost,
+  occurred_on, order_id, order_line_id, purchase_id, refund_id, stocktake_id, note, created_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const UPDATE_STOCK = 'UPDATE products SET on_hand = ?, avg_cost = ?, updated_at = ? WHERE id = ?';
+
 export async function recordMovement(trx: Tx, m: MovementInput): Promise<MovementResult> {
   // Callers validate their input; these guard the ledger against a caller's bug.
   if (!Number.isSafeInteger(m.quantity) || m.quantity === 0) {
@@ -70,11 +77,9 @@ export async function recordMovement(trx: Tx, m: MovementInput): Promise<Movemen
   if (m.unitCost !== undefined && (!Number.isSafeInteger(m.unitCost) || m.unitCost < 0)) {
     throw new RangeError(`recordMovement: unitCost must be a whole number of minor units >= 0`);
   }
-  const product = await trx
-    .selectFrom('products')
-    .select(['on_hand', 'avg_cost'])
-    .where('id', '=', m.productId)
-    .executeTakeFirst();
+  const [product] = await rowsOf<{ on_hand: number; avg_cost: number }>(trx, PRODUCT_STOCK, [
+    m.productId,
+  ]);
   if (!product) throw notFound('Product', m.productId);
 
   let unitCost = product.avg_cost;
@@ -85,28 +90,21 @@ export async function recordMovement(trx: Tx, m: MovementInput): Promise<Movemen
   }
   const onHand = product.on_hand + m.quantity;
   const id = newId();
-  await trx
-    .insertInto('stock_movements')
-    .values({
-      id,
-      product_id: m.productId,
-      kind: m.kind,
-      quantity: m.quantity,
-      unit_cost: unitCost,
-      occurred_on: m.occurredOn,
-      order_id: m.orderId ?? null,
-      order_line_id: m.orderLineId ?? null,
-      purchase_id: m.purchaseId ?? null,
-      refund_id: m.refundId ?? null,
-      stocktake_id: m.stocktakeId ?? null,
-      note: m.note ?? null,
-      created_at: m.createdAt,
-    })
-    .execute();
-  await trx
-    .updateTable('products')
-    .set({ on_hand: onHand, avg_cost: avgCost, updated_at: m.createdAt })
-    .where('id', '=', m.productId)
-    .execute();
+  await rowsOf(trx, INSERT_MOVEMENT, [
+    id,
+    m.productId,
+    m.kind,
+    m.quantity,
+    unitCost,
+    m.occurredOn,
+    m.orderId ?? null,
+    m.orderLineId ?? null,
+    m.purchaseId ?? null,
+    m.refundId ?? null,
+    m.stocktakeId ?? null,
+    m.note ?? null,
+    m.createdAt,
+  ]);
+  await rowsOf(trx, UPDATE_STOCK, [onHand, avgCost, m.createdAt, m.productId]);
   return { id, unitCost, onHand, avgCost };
 }

@@ -10,6 +10,7 @@ import { prepareCall } from '../api/dispatcher';
 import { decodeHlc } from './hlc';
 import { mutationIds } from './ids';
 import { setCapture } from './capture';
+import { bindConnection, prepared } from '../../db/prepared';
 
 export interface MutationRecord {
   seq: number;
@@ -36,6 +37,7 @@ export async function runMutation(m: MutationRecord, o: RunMutationOptions): Pro
   const { def, input } = prepareCall(m.name, m.args, o.actor);
   if (!def.mutates) throw new Error(`${m.name} does not change anything`);
   const hlc = decodeHlc(m.hlc);
+  bindConnection(o.trx, o.sqlite);
   const ctx: Ctx = {
     db: o.trx,
     sqlite: o.sqlite,
@@ -57,16 +59,17 @@ export async function withCapture<T>(
   wall: number,
   fn: () => Promise<T>,
 ): Promise<T> {
-  sqlite.exec('SAVEPOINT sync_mutation');
+  const run = (sql: string) => prepared(sqlite, sql).run();
+  run('SAVEPOINT sync_mutation');
   setCapture(sqlite, seq);
   try {
     const result = await idSource.run(mutationIds(hlc, wall), fn);
     setCapture(sqlite, null);
-    sqlite.exec('RELEASE sync_mutation');
+    run('RELEASE sync_mutation');
     return result;
   } catch (err) {
-    sqlite.exec('ROLLBACK TO sync_mutation');
-    sqlite.exec('RELEASE sync_mutation');
+    run('ROLLBACK TO sync_mutation');
+    run('RELEASE sync_mutation');
     throw err;
   }
 }

@@ -4,7 +4,8 @@
 import { useEffect, useRef, useState, type CSSProperties } from 'react';
 import { App, Select, Tag, type FormInstance } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api } from '../api/client';
+import { ApiError, api } from '../api/client';
+import i18n from '../i18n';
 import { showFieldErrors } from '../api/hooks';
 import { useWorkspaceMoney } from './useWorkspaceMoney';
 
@@ -209,7 +210,13 @@ export function useFormCall() {
   };
 }
 
+/** An error in the seller's language when the core names its reason, else its own message. */
 export function errorText(error: unknown): string {
+  if (error instanceof ApiError) {
+    const details = (error.details ?? {}) as Record<string, unknown>;
+    const key = `common:errorReasons.${String(details.reason)}`;
+    if (typeof details.reason === 'string' && i18n.exists(key)) return i18n.t(key, details);
+  }
   return error instanceof Error ? error.message : String(error);
 }
 

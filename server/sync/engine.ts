@@ -272,7 +272,9 @@ export class SyncEngine {
 
   /**
    * Queues the rows the last mutation touched (and re-scoped children) at `version`. The scope
-   * each row had before is read once per mutation for the rows this push has not written yet.
+   * each row had before is read once per mutation, for the rows that existed before it and that
+   * this push has not written yet: a row the mutation created has no children whose scope could
+   * follow it (and a new row that is gone again is recorded as the owner's).
    */
   private async writeChanges(
     strx: SyncTrx,
@@ -285,7 +287,11 @@ export class SyncEngine {
     const touched = undoOf(sqlite, CAPTURE_SEQ);
     dropUndo(sqlite, CAPTURE_SEQ);
     const moved = new Set<string>();
-    let queue: { tbl: string; pk: string }[] = touched.map((u) => ({ tbl: u.tbl, pk: u.pk }));
+    let queue: { tbl: string; pk: string; existed: boolean }[] = touched.map((u) => ({
+      tbl: u.tbl,
+      pk: u.pk,
+      existed: u.before !== null,
+    }));
     const seen = new Set<string>();
     while (queue.length > 0) {
       const level = queue.filter(({ tbl, pk }) => {
@@ -295,7 +301,10 @@ export class SyncEngine {
         return true;
       });
       queue = [];
-      const prevScopes = await writes.scopesBefore(strx, level);
+      const prevScopes = await writes.scopesBefore(
+        strx,
+        level.filter((k) => k.existed),
+      );
       for (const { tbl, pk } of level) {
         const spec = tableSpec(tbl)!;
         const row = ops.get(spec, pk);
@@ -310,7 +319,7 @@ export class SyncEngine {
               sqlite,
               `SELECT ${cspec.pk.join(', ')} FROM ${child} WHERE ${column} = ?`,
             ).all(pk) as Row[];
-            for (const k of keys) queue.push({ tbl: child, pk: rowKey(cspec, k) });
+            for (const k of keys) queue.push({ tbl: child, pk: rowKey(cspec, k), existed: true });
           }
         }
       }

@@ -51,7 +51,9 @@ export function scopeOf(sqlite: BetterSqlite3.Database, tbl: string, row: Row): 
   const parent = PARENT[tbl];
   if (parent) {
     const [ptbl, column] = parent;
-    const prow = prepared(sqlite, `SELECT * FROM ${ptbl} WHERE id = ?`).get(row[column]) as
+    // Only the column the parent's own scope comes from (its agent, or its parent).
+    const read = PARENT[ptbl]?.[1] ?? AGENT_COLUMN[ptbl] ?? 'id';
+    const prow = prepared(sqlite, `SELECT ${read} FROM ${ptbl} WHERE id = ?`).get(row[column]) as
       Row | undefined;
     return prow ? scopeOf(sqlite, ptbl, prow) : OWNER;
   }

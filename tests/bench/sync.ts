@@ -4,10 +4,13 @@
 //    rows are seeded straight into sync_rows from the cached demo store (.bench/, built through
 //    'demo.generate'), in the server's own representation (row JSON, scope computed by the
 //    server's scopeOf, versions in row order), since the demo generator is a local-only method
-//    that records no mutations. Timed: a new device's SyncClient.syncOnce() from sign-in to
-//    quiescence (every page pulled and applied, the P&L rollup rebuilt at the end). Baseline:
-//    raw better-sqlite3 INSERTs of the same rows into an empty store in one transaction.
-//    Target <= 10 s.
+//    that records no mutations. The server's snapshot of the workspace (server/sync/snapshot.ts)
+//    is waited for and its build time reported apart. Timed: a new owner device's
+//    SyncClient.syncOnce() from sign-in to quiescence (the snapshot downloaded gzip-compressed,
+//    as the app asks for it, and laid down; the pull after it). Also reported: the same with
+//    the snapshot uncompressed, and for a device that pulls every row (no snapshot: the P&L
+//    rollup rebuilt at the end). Baseline: raw better-sqlite3 INSERTs of the
+//    same rows into an empty store in one transaction. Target <= 10 s.
 // 2. Pushing 10,000 offline mutations: an owner device (signed in, catalog and agents synced)
 //    records customers, orders and payments through the core while offline, then syncs. Timed:
 //    until the server has acknowledged the last one (and the whole sync, pull back included).
@@ -33,7 +36,7 @@
 //                                for device and server; for profiling) instead of its own
 //   QUNDESK_BENCH_PROFILE        a folder: CPU profiles of the timed parts are written there
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +49,7 @@ import { emitError, log } from './report';
 import { BenchDevice, requestTotals, seedBusiness } from './sync-device';
 import { emitSync, startBenchServer, type BenchServer, type StoreKind } from './sync-server';
 import { measureDevicesAtOnce } from './server-devices';
+import { snapshotReady } from '../sim/harness';
 
 const EMAIL = 'bench-owner@example.com';
 const PASSWORD = 'bench password 123';
@@ -284,26 +288,49 @@ export async function measureInitialSync(
     const seeded = await seedWorkspace(server, file, owner.workspace.id);
     log(`${measure}: seeded ${seeded.rows} rows in ${Math.round(performance.now() - s0)} ms`);
 
-    device = new BenchDevice('initial');
-    await device.client.signIn({
-      serverUrl: server.url,
-      email: EMAIL,
-      password: PASSWORD,
-      deviceName: 'new device',
-    });
-    device.requests = [];
-    log(`${measure}: syncing a new device`);
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    await profiled(measure, () => device!.client.syncOnce());
-    const ms = performance.now() - t0;
-    const cpu = process.cpuUsage(c0);
-    const pulls = requestTotals(device.requests, '/v1/sync/pull');
+    // The server builds the workspace's snapshot in the background once asked (or after a
+    // first upload); timed here apart, as the wait before the first snapshot is ready.
+    log(`${measure}: waiting for the server's snapshot`);
+    const b0 = performance.now();
+    const snapshotCursor = await snapshotReady(server.url, owner.accessToken);
+    const snapshotBuildMs = performance.now() - b0;
+    log(`${measure}: snapshot at cursor ${snapshotCursor} after ${Math.round(snapshotBuildMs)} ms`);
 
-    // Checks: the device holds every row; and (for where the time goes) the P&L rebuild alone.
-    let held = 0;
-    for (const t of Object.keys(seeded.perTable))
-      held += device.store.sqlite.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number;
+    const synced = async (name: string, snapshots: boolean, compressedSnapshots = true) => {
+      const d = new BenchDevice(name, { snapshots, compressedSnapshots });
+      await d.client.signIn({
+        serverUrl: server!.url,
+        email: EMAIL,
+        password: PASSWORD,
+        deviceName: name,
+      });
+      d.requests = [];
+      log(`${measure}: syncing a new device (${name})`);
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      await profiled(`${measure}.${name}`, () => d.client.syncOnce());
+      const ms = performance.now() - t0;
+      const cpu = process.cpuUsage(c0);
+      let held = 0;
+      for (const t of Object.keys(seeded.perTable))
+        held += d.store.sqlite.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number;
+      return { d, ms, cpuS: (cpu.user + cpu.system) / 1e6, held };
+    };
+    const fast = await synced('initial', true);
+    device = fast.d;
+    const snap = requestTotals(device.requests, '/v1/sync/snapshot');
+    const after = requestTotals(device.requests, '/v1/sync/pull');
+    await device.dispose();
+    device = undefined;
+    // The snapshot as it is (on loopback, decompressing costs more than the bytes it saves).
+    const plain = await synced('initial-uncompressed', true, false);
+    const plainSnap = requestTotals(plain.d.requests, '/v1/sync/snapshot');
+    await plain.d.dispose();
+    // The same device without a snapshot (the server has none yet, or an older app): every row
+    // pulled and laid down, the P&L rollup rebuilt at the end.
+    const slow = await synced('initial-rows', false);
+    device = slow.d;
+    const pulls = requestTotals(device.requests, '/v1/sync/pull');
     const r0 = performance.now();
     rebuildPnl(device.store.sqlite);
     const pnlRebuildMs = performance.now() - r0;
@@ -313,20 +340,28 @@ export async function measureInitialSync(
     emitSync({
       measure,
       unit: 's',
-      median: seconds(ms),
+      median: seconds(fast.ms),
       baseline: seconds(baseline.ms),
       target,
       n: 1,
       details: {
         rows: seeded.rows,
-        rowsOnDevice: held,
-        pages: pulls.count,
-        pullWaitS: seconds(pulls.ms),
-        cpuS: (cpu.user + cpu.system) / 1e6,
-        deviceApplyS: seconds(ms - pulls.ms),
+        rowsOnDevice: fast.held,
+        snapshotMbOnTheWire: Math.round(snap.bytes / 1e5) / 10,
+        uncompressedS: seconds(plain.ms),
+        uncompressedMbOnTheWire: Math.round(plainSnap.bytes / 1e5) / 10,
+        snapshotCursor,
+        pullsAfterSnapshot: after.count,
+        cpuS: fast.cpuS,
+        serverSnapshotBuildS: seconds(snapshotBuildMs),
+        rowsOnlyS: seconds(slow.ms),
+        rowsOnlyRowsOnDevice: slow.held,
+        rowsOnlyPages: pulls.count,
+        rowsOnlyPullWaitS: seconds(pulls.ms),
+        rowsOnlyCpuS: slow.cpuS,
         pnlRebuildS: seconds(pnlRebuildMs),
-        mbOnTheWire: Math.round(pulls.bytes / 1e5) / 10,
-        rowsPerSecond: Math.round(seeded.rows / seconds(ms)),
+        rowsOnlyMbOnTheWire: Math.round(pulls.bytes / 1e5) / 10,
+        rowsPerSecond: Math.round(seeded.rows / seconds(fast.ms)),
         baselineRowsPerSecond: Math.round(baseline.rows / seconds(baseline.ms)),
       },
     });
@@ -391,15 +426,41 @@ async function statusCounts(
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 
+/**
+ * CPU seconds used so far by this process's running child processes (the bench server in its
+ * own process), from /proc; undefined where there is none. A loaded machine stretches the wall
+ * clock far more than this.
+ */
+function childCpuSeconds(): number | undefined {
+  const USER_HZ = 100;
+  try {
+    let ticks = 0;
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue; // gone meanwhile
+      }
+      // After the command in parentheses: state, ppid, ..., utime (14th field), stime (15th).
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(f[1]) === process.pid) ticks += Number(f[11]) + Number(f[12]);
+    }
+    return ticks / USER_HZ;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function measurePush(kind: StoreKind, mutations: number): Promise<void> {
   const measure = `sync.push.${mutations}mutations.${kind}`;
   const target = '<= 5';
   let server: BenchServer | undefined;
   let device: BenchDevice | undefined;
   try {
-    server = await startBenchServer(kind, {
-      ownProcess: process.env.QUNDESK_BENCH_SERVER_INLINE !== '1',
-    });
+    const ownProcess = process.env.QUNDESK_BENCH_SERVER_INLINE !== '1';
+    server = await startBenchServer(kind, { ownProcess });
     device = new BenchDevice('push');
     const session = await device.client.signUp({
       serverUrl: server.url,
@@ -424,10 +485,12 @@ export async function measurePush(kind: StoreKind, mutations: number): Promise<v
     log(`${measure}: pushing`);
     device.requests = [];
     const c0 = process.cpuUsage();
+    const server0 = ownProcess ? childCpuSeconds() : undefined;
     const t0 = performance.now();
     await profiled(measure, () => device!.client.syncOnce());
     const totalMs = performance.now() - t0;
     const cpu = process.cpuUsage(c0);
+    const server1 = childCpuSeconds();
     const pushes = requestTotals(device.requests, '/v1/sync/push');
     const pulls = requestTotals(device.requests, '/v1/sync/pull');
     const pushMs = pushes.lastEnd - t0;
@@ -482,9 +545,13 @@ export async function measurePush(kind: StoreKind, mutations: number): Promise<v
         rowsWritten: rows.length,
         mutationsPerSecond: Math.round(mutations / seconds(pushMs)),
         wholeSyncS: seconds(totalMs),
-        // Device and server share this process: CPU seconds of the whole sync, a figure a
-        // loaded machine inflates less than the wall clock.
+        // This process's CPU seconds over the whole sync (the device's, and the server's too
+        // when it runs inline), a figure a loaded machine inflates less than the wall clock.
         wholeSyncCpuS: (cpu.user + cpu.system) / 1e6,
+        // The server's CPU seconds over the whole sync, when it runs in its own process.
+        ...(server0 !== undefined && server1 !== undefined
+          ? { serverCpuS: Math.round((server1 - server0) * 100) / 100 }
+          : {}),
         pullBackS: seconds(pulls.ms),
         pullPages: pulls.count,
       },

@@ -24,6 +24,7 @@ import { useLongTask } from '../../components/LongTask';
 import { setOnboarding } from '../../app/onboarding';
 import { navigate } from '../../app/router';
 import type { PageProps } from '../registry';
+import { errorText } from '../../components/SalesKit';
 
 interface StartForm {
   name: string;
@@ -62,7 +63,7 @@ export default function WelcomePage(_props: PageProps) {
       else void message.success(t('demoDone'));
       navigate('dashboard');
     } catch (error) {
-      void message.error(error instanceof Error ? error.message : String(error));
+      void message.error(errorText(error));
     } finally {
       setOnboarding(false);
     }
