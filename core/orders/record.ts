@@ -2,6 +2,7 @@
 import type { FeeKind, OrderSource } from '../../db/schema';
 import { newId, nowIso, type Ctx, type Tx } from '../api/context';
 import { prepared } from '../../db/prepared';
+import { tableSpec } from '../sync/tables';
 import {
   attribute,
   productsForLines,
@@ -133,34 +134,8 @@ export function insertFee(ctx: Ctx, orderId: string, fee: FeeSpec): string {
   return id;
 }
 
-const ORDER_COLUMNS = [
-  'id',
-  'order_no',
-  'customer_id',
-  'group_id',
-  'agent_id',
-  'campaign_id',
-  'status',
-  'ordered_on',
-  'paid_on',
-  'confirmed_at',
-  'shipped_at',
-  'completed_at',
-  'cancelled_at',
-  'cancel_reason',
-  'goods_total',
-  'order_discount',
-  'shipping_charged',
-  'total_due',
-  'paid_total',
-  'refunded_total',
-  'is_wholesale',
-  'source',
-  'shipping_address',
-  'note',
-  'created_at',
-  'updated_at',
-] as const satisfies readonly (keyof OrderRow)[];
+/** Every column of an order: the store's one list of them (core/sync/tables.ts). */
+const ORDER_COLUMNS = tableSpec('orders')!.columns;
 const INSERT_ORDER = `INSERT INTO orders (${ORDER_COLUMNS.join(', ')})
   VALUES (${ORDER_COLUMNS.map((c) => `@${c}`).join(', ')})`;
 

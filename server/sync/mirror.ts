@@ -2,12 +2,12 @@
 // the same mutator code the devices run is replayed. Cached per workspace and checked against
 // the workspace cursor inside every push, so any API node can serve any push (stateless: a
 // node that missed pushes catches up from the rows it has not seen).
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { openStore, type Store } from '../../db/store';
 import { applyRowChanges, type RowChange } from '../../core/sync/apply';
 import { setApplying } from '../../core/sync/capture';
 import { ORDER_DAY_NUMBER_INDEX } from '../../core/orders/numbering';
-import type { SyncTrx } from './schema';
+import type { SyncSchema, SyncTrx } from './schema';
 
 export interface Mirror {
   workspaceId: string;
@@ -85,28 +85,46 @@ export async function catchUp(m: Mirror, strx: SyncTrx, cursor: number): Promise
   const sqlite = m.store.sqlite;
   sqlite.pragma('defer_foreign_keys = ON');
   setApplying(sqlite, true);
-  let after = { v: m.version, t: '', k: '' };
+  for await (const changes of changesSince(strx, m.workspaceId, m.version, cursor, CATCH_UP_PAGE))
+    applyRowChanges(sqlite, changes, { pnl: false, search: false });
+  setApplying(sqlite, false);
+}
+
+/**
+ * The workspace's rows written after `from` up to `to`, in version order, a page at a time, as
+ * changes to lay down on a store (the mirror's catch-up, a snapshot's build).
+ */
+export async function* changesSince(
+  db: Kysely<SyncSchema>,
+  workspaceId: string,
+  from: number,
+  to: number,
+  pageSize: number,
+): AsyncGenerator<RowChange[]> {
+  let after: { v: number; t: string; k: string } | null = null;
   for (;;) {
-    const rows = await strx
+    const rows = await db
       .selectFrom('sync_rows')
       .select(['tbl', 'pk', 'data', 'version'])
-      .where('workspace_id', '=', m.workspaceId)
-      .where(sql<boolean>`(version, tbl, pk) > (${after.v}, ${after.t}, ${after.k})`)
-      .where('version', '<=', cursor)
+      .where('workspace_id', '=', workspaceId)
+      .where(
+        after === null
+          ? sql<boolean>`version > ${from}`
+          : sql<boolean>`(version, tbl, pk) > (${after.v}, ${after.t}, ${after.k})`,
+      )
+      .where('version', '<=', to)
       .orderBy('version')
       .orderBy('tbl')
       .orderBy('pk')
-      .limit(CATCH_UP_PAGE)
+      .limit(pageSize)
       .execute();
-    const changes: RowChange[] = rows.map((r) => ({
+    yield rows.map((r) => ({
       tbl: r.tbl,
       pk: r.pk,
       row: r.data === null ? null : (JSON.parse(r.data) as Record<string, unknown>),
     }));
-    applyRowChanges(sqlite, changes, { pnl: false, search: false });
-    if (rows.length < CATCH_UP_PAGE) break;
-    const last = rows[rows.length - 1]!;
+    const last = rows.at(-1);
+    if (rows.length < pageSize || last === undefined) return;
     after = { v: Number(last.version), t: last.tbl, k: last.pk };
   }
-  setApplying(sqlite, false);
 }

@@ -29,14 +29,14 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { createGzip } from 'node:zlib';
-import { sql } from 'kysely';
 import { openStore, type Store } from '../../db/store';
 import { LATEST_VERSION } from '../../db/migrations';
 import { rebuildPnl } from '../../db/pnl';
-import { applyRowChanges, type RowChange } from '../../core/sync/apply';
+import { applyRowChanges } from '../../core/sync/apply';
 import { setApplying } from '../../core/sync/capture';
 import { getState, setState } from '../../core/sync/device';
 import type { SyncDb } from './schema';
+import { changesSince } from './mirror';
 
 export interface SnapshotOptions {
   /** This node's folder for snapshot files; default: a temporary one, removed on close. */
@@ -259,41 +259,19 @@ async function layDown(
 ): Promise<void> {
   const { sqlite } = store;
   const first = from === 0;
-  let after = { v: from, t: '', k: '' };
   sqlite.pragma('foreign_keys = OFF');
   try {
-    for (;;) {
-      const rows = await db
-        .selectFrom('sync_rows')
-        .select(['tbl', 'pk', 'data', 'version'])
-        .where('workspace_id', '=', workspaceId)
-        .where(sql<boolean>`(version, tbl, pk) > (${after.v}, ${after.t}, ${after.k})`)
-        .where('version', '<=', to)
-        .orderBy('version')
-        .orderBy('tbl')
-        .orderBy('pk')
-        .limit(BUILD_SLICE)
-        .execute();
-      const changes: RowChange[] = rows.map((r) => ({
-        tbl: r.tbl,
-        pk: r.pk,
-        row: r.data === null ? null : (JSON.parse(r.data) as Record<string, unknown>),
-      }));
-      const last = rows.at(-1);
-      const done = rows.length < BUILD_SLICE || last === undefined;
+    for await (const changes of changesSince(db, workspaceId, from, to, BUILD_SLICE))
       sqlite.transaction(() => {
         setApplying(sqlite, true);
         applyRowChanges(sqlite, changes, { pnl: !first, search: true });
         setApplying(sqlite, false);
-        if (done) {
-          if (first) rebuildPnl(sqlite);
-          setState(sqlite, 'workspace_id', workspaceId);
-          setState(sqlite, 'cursor', String(to));
-        }
       })();
-      if (done) return;
-      after = { v: Number(last.version), t: last.tbl, k: last.pk };
-    }
+    sqlite.transaction(() => {
+      if (first) rebuildPnl(sqlite);
+      setState(sqlite, 'workspace_id', workspaceId);
+      setState(sqlite, 'cursor', String(to));
+    })();
   } finally {
     sqlite.pragma('foreign_keys = ON');
   }
