@@ -117,4 +117,20 @@ export async function startedBusiness(app: WebApp, name = '测试小店') {
   await app.call('workspace.init', { name });
 }
 
+/**
+ * Switches the UI language from the status bar. Tried again when a click on the dropdown's
+ * option is lost while it is still opening (seen on a loaded CI machine).
+ */
+export async function chooseLanguage(page: Page, lang: 'zh' | 'en') {
+  const label = lang === 'en' ? 'English' : '中文';
+  const htmlLang = lang === 'en' ? 'en' : 'zh-CN';
+  await expect(async () => {
+    if ((await page.locator('html').getAttribute('lang')) !== htmlLang) {
+      await page.getByTestId('language').click();
+      await page.locator('.ant-select-item-option', { hasText: label }).click({ timeout: 3000 });
+    }
+    await expect(page.locator('html')).toHaveAttribute('lang', htmlLang, { timeout: 3000 });
+  }).toPass({ timeout: 30_000 });
+}
+
 export { expect };

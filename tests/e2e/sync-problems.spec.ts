@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { buildServer } from '../../server/app';
 import { createServerDb, type ServerDb } from '../../server/db';
 import { Device } from '../sim/harness';
-import { test, expect, startedBusiness } from './fixtures';
+import { test, expect, chooseLanguage, startedBusiness } from './fixtures';
 
 test.describe.configure({ timeout: 300_000 });
 const SLOW = { timeout: 60_000 };
@@ -135,12 +135,10 @@ test('the owner sees an edit that lost to a newer one; a revoked device says so'
     await expect(table).toContainText('店主手机');
     await app.shot(page, 'sync-conflicts');
 
-    await page.getByTestId('language').click();
-    await page.getByText('English', { exact: true }).click();
+    await chooseLanguage(page, 'en');
     await expect(table).toContainText('Customer: 张三');
     await expect(table).toContainText('Notes');
-    await page.getByTestId('language').click();
-    await page.getByText('中文', { exact: true }).click();
+    await chooseLanguage(page, 'zh');
 
     // The phone revokes this device: syncing now says so in words, the server's text below.
     const me = await app.call<{ deviceId: string }>('sync.status', {});

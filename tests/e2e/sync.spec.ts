@@ -12,7 +12,7 @@ import type { Page } from '@playwright/test';
 import { buildServer } from '../../server/app';
 import { createServerDb, type ServerDb } from '../../server/db';
 import type { SyncDb } from '../../server/sync/schema';
-import { test, expect, startedBusiness, ROOT } from './fixtures';
+import { test, expect, chooseLanguage, startedBusiness, ROOT } from './fixtures';
 
 // The build machines are shared and often loaded: generous time, never a timed assertion.
 test.describe.configure({ timeout: 420_000 });
@@ -165,8 +165,7 @@ test('the owner signs up from the sync page; changes reach the server, offline a
     expect(names).toEqual(expect.arrayContaining(['离线客户甲', '离线客户乙']));
 
     // English words too.
-    await page.getByTestId('language').click();
-    await page.getByText('English', { exact: true }).click();
+    await chooseLanguage(page, 'en');
     await expect(indicator).toContainText('Up to date');
     await app.shot(page, 'sync-owner-en');
   } finally {
