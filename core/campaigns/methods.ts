@@ -1,6 +1,6 @@
 // API methods of group-buy campaigns (团购 / 接龙).
 import { method, type AnyMethod } from '../api/define';
-import { inTransaction, today } from '../api/context';
+import { answer, inTransaction, today } from '../api/context';
 import { getOrder } from '../orders/read';
 import { getCampaign, listCampaigns, requireCampaign } from './read';
 import { createCampaign, updateCampaign } from './write';
@@ -52,7 +52,7 @@ export const campaignsMethods = {
           ...input,
           joinedOn: input.joinedOn ?? today(ctx),
         });
-        return getOrder(trx, orderId);
+        return answer(ctx, () => getOrder(trx, orderId));
       });
     },
   }),

@@ -1,6 +1,6 @@
 // API methods of orders, payments, fees and refunds.
 import { method, type AnyMethod } from '../api/define';
-import { inTransaction, today, type Ctx, type Tx } from '../api/context';
+import { answer, inTransaction, today, type Ctx, type Tx } from '../api/context';
 import {
   assertAgentInTeam,
   assertCustomerInScope,
@@ -74,7 +74,7 @@ export const ordersMethods = {
           orderedOn: input.orderedOn ?? today(ctx),
           source: 'manual',
         });
-        return getOrder(trx, order.id);
+        return answer(ctx, () => getOrder(trx, order.id));
       });
     },
   }),
@@ -114,7 +114,7 @@ export const ordersMethods = {
         const input = await teamSale(ctx, trx, given, order.agent_id);
         assertDraft(order, 'edited');
         await updateDraft(trx, ctx, order, input);
-        return getOrder(trx, order.id);
+        return answer(ctx, () => getOrder(trx, order.id));
       });
     },
   }),
@@ -130,7 +130,7 @@ export const ordersMethods = {
         await ownOrder(ctx, trx, order.id, 'id');
         assertDraft(order, 'confirmed');
         await confirmOrder(trx, ctx, order, today(ctx));
-        return getOrder(trx, order.id);
+        return answer(ctx, () => getOrder(trx, order.id));
       });
     },
   }),
@@ -143,7 +143,7 @@ export const ordersMethods = {
       return inTransaction(ctx, async (trx) => {
         const order = await requireOrder(trx, input.orderId);
         await addFee(trx, ctx, order, input);
-        return getOrder(trx, order.id);
+        return answer(ctx, () => getOrder(trx, order.id));
       });
     },
   }),
@@ -156,7 +156,7 @@ export const ordersMethods = {
       return inTransaction(ctx, async (trx) => {
         const order = await requireOrder(trx, input.orderId);
         await removeFee(trx, order, input.feeId);
-        return getOrder(trx, order.id);
+        return answer(ctx, () => getOrder(trx, order.id));
       });
     },
   }),
@@ -176,7 +176,7 @@ export const ordersMethods = {
           paidOn: input.paidOn ?? today(ctx),
           reference: input.reference,
         });
-        return getOrder(trx, order.id);
+        return answer(ctx, () => getOrder(trx, order.id));
       });
     },
   }),
@@ -195,7 +195,7 @@ export const ordersMethods = {
           paidOn: input.paidOn ?? today(ctx),
           reference: input.reference,
         });
-        return getOrder(trx, order.id);
+        return answer(ctx, () => getOrder(trx, order.id));
       });
     },
   }),
@@ -208,7 +208,7 @@ export const ordersMethods = {
       return inTransaction(ctx, async (trx) => {
         const order = await requireOrder(trx, input.id);
         await setStatus(trx, ctx, order, 'shipped');
-        return getOrder(trx, order.id);
+        return answer(ctx, () => getOrder(trx, order.id));
       });
     },
   }),
@@ -221,7 +221,7 @@ export const ordersMethods = {
       return inTransaction(ctx, async (trx) => {
         const order = await requireOrder(trx, input.id);
         await setStatus(trx, ctx, order, 'completed');
-        return getOrder(trx, order.id);
+        return answer(ctx, () => getOrder(trx, order.id));
       });
     },
   }),
@@ -236,7 +236,7 @@ export const ordersMethods = {
         const order = await requireOrder(trx, input.id);
         await ownOrder(ctx, trx, order.id, 'id');
         await cancelOrder(trx, ctx, order, input.reason, today(ctx));
-        return getOrder(trx, order.id);
+        return answer(ctx, () => getOrder(trx, order.id));
       });
     },
   }),

@@ -32,8 +32,11 @@ export interface RunMutationOptions {
   captureSeq: number;
 }
 
-/** Runs the mutation inside the caller's transaction; throws AppError when it is refused. */
-export async function runMutation(m: MutationRecord, o: RunMutationOptions): Promise<unknown> {
+/**
+ * Runs the mutation inside the caller's transaction; throws AppError when it is refused. Its
+ * result is not built (both callers, the server's replay and the device's rebase, drop it).
+ */
+export async function runMutation(m: MutationRecord, o: RunMutationOptions): Promise<void> {
   const { def, input } = prepareCall(m.name, m.args, o.actor);
   if (!def.mutates) throw new Error(`${m.name} does not change anything`);
   const hlc = decodeHlc(m.hlc);
@@ -44,8 +47,9 @@ export async function runMutation(m: MutationRecord, o: RunMutationOptions): Pro
     clock: o.clock,
     actor: o.actor,
     progress: () => {},
+    resultUnused: true,
   };
-  return withCapture(o.sqlite, o.captureSeq, m.hlc, hlc?.wall ?? 0, () => def.run(ctx, input));
+  await withCapture(o.sqlite, o.captureSeq, m.hlc, hlc?.wall ?? 0, () => def.run(ctx, input));
 }
 
 /**

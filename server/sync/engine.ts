@@ -169,9 +169,13 @@ export class SyncEngine {
     const nowMs = this.now().getTime();
     const at = this.now().toISOString();
     // Rows and results are written once per push, not once per mutation (a push of 200
-    // mutations was ~1,500 statements, each a round trip on PostgreSQL).
+    // mutations was ~1,500 statements, each a round trip on PostgreSQL). The rows the push
+    // changed are read once at its end, all at one version: a row several of its mutations
+    // touched (an order recorded then paid, a product sold ten times) is read and sent once.
     const writes = new PendingWrites(ws, this.dialect);
     const done: Insertable<SyncMutationsTable>[] = [];
+    const version = cursor + 1;
+    let applied = 0;
 
     for (const m of body.mutations) {
       if (m.seq <= last) {
@@ -197,6 +201,7 @@ export class SyncEngine {
       const hlc = clampHlc(decodeHlc(m.hlc)!, nowMs, MAX_CLOCK_AHEAD_MS);
       const hlcText = encodeHlc(hlc);
       let result: MutationResult;
+      let replayed: unknown = SUPERSEDED;
       try {
         const args = await this.mergeProfileEdit(strx, {
           ws,
@@ -225,21 +230,23 @@ export class SyncEngine {
               captureSeq: CAPTURE_SEQ,
             },
           );
-          cursor += 1;
-          await this.writeChanges(strx, mirror, cursor, writes);
-          await this.recordFieldClocks(strx, ws, m.name, args, {
-            hlc: hlcText,
-            version: cursor,
-            deviceId: auth.deviceId,
-            seq: m.seq,
-          });
+          applied += 1;
+          replayed = args;
           result = { seq: m.seq, status: 'applied' };
         }
       } catch (err) {
-        dropUndo(sqlite, CAPTURE_SEQ);
+        // What the refused mutation wrote, its row images included, went with its savepoint.
         const e = err instanceof AppError ? err.toBody() : toErrorBody(err);
         result = { seq: m.seq, status: 'rejected', code: e.code, reason: e.message };
       }
+      // Outside the try: a failure here is the server's, and fails the whole push.
+      if (replayed !== SUPERSEDED)
+        await this.recordFieldClocks(strx, ws, m.name, replayed, {
+          hlc: hlcText,
+          version,
+          deviceId: auth.deviceId,
+          seq: m.seq,
+        });
       done.push({
         workspace_id: ws,
         device_id: auth.deviceId,
@@ -250,12 +257,17 @@ export class SyncEngine {
         status: result.status,
         code: result.code ?? null,
         reason: result.reason ?? null,
-        cursor,
+        cursor, // set below, once the push's version is known
         applied_at: at,
       });
       results.push(result);
       last = m.seq;
     }
+    if (applied > 0) {
+      cursor = version;
+      await this.writeChanges(strx, mirror, version, writes);
+    }
+    for (const d of done) d.cursor = cursor;
     await writes.flush(strx);
     for (let i = 0; i < done.length; i += MUTATIONS_PER_INSERT)
       await strx
@@ -271,9 +283,9 @@ export class SyncEngine {
   }
 
   /**
-   * Queues the rows the last mutation touched (and re-scoped children) at `version`. The scope
-   * each row had before is read once per mutation, for the rows that existed before it and that
-   * this push has not written yet: a row the mutation created has no children whose scope could
+   * Queues the rows the push's mutations touched (and re-scoped children) at `version`, as they
+   * are after the last of them. The scope each row had before the push is read once, for the
+   * rows that existed before it: a row the push created has no children whose scope could
    * follow it (and a new row that is gone again is recorded as the owner's).
    */
   private async writeChanges(

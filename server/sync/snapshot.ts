@@ -29,6 +29,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { createGzip } from 'node:zlib';
+import { sql } from 'kysely';
 import { openStore, type Store } from '../../db/store';
 import { LATEST_VERSION } from '../../db/migrations';
 import { rebuildPnl } from '../../db/pnl';
@@ -96,8 +97,11 @@ export class Snapshots {
    */
   async current(workspaceId: string): Promise<SnapshotFile | null> {
     const snap = this.ready.get(workspaceId) ?? null;
-    const cursor = await cursorOf(this.db, workspaceId);
-    if (snap === null || cursor - snap.cursor >= this.options.refreshRows)
+    if (
+      snap === null ||
+      (await rowsSince(this.db, workspaceId, snap.cursor, this.options.refreshRows)) >=
+        this.options.refreshRows
+    )
       void this.refresh(workspaceId);
     return snap;
   }
@@ -232,6 +236,28 @@ async function rowsOf(db: SyncDb, workspaceId: string): Promise<number> {
     .selectFrom('sync_rows')
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .where('workspace_id', '=', workspaceId)
+    .executeTakeFirstOrThrow();
+  return Number(n.n);
+}
+
+/** The rows written after version `from`, counted up to `upTo` (a push writes many at one version). */
+async function rowsSince(
+  db: SyncDb,
+  workspaceId: string,
+  from: number,
+  upTo: number,
+): Promise<number> {
+  const n = await db
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('sync_rows')
+        .select(sql<number>`1`.as('one'))
+        .where('workspace_id', '=', workspaceId)
+        .where('version', '>', from)
+        .limit(upTo)
+        .as('r'),
+    )
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(n.n);
 }
