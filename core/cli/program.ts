@@ -66,6 +66,13 @@ function buildProgram(io: CliIo, progress: Progress): Command {
     )
     .version(APP_VERSION)
     .option('--store <file>', 'the store file (default: $QUNDESK_STORE)')
+    .addHelpText(
+      'after',
+      '\nSync: on a store signed in to a sync server (in the app), qundesk acts as the\n' +
+        "signed-in user (on an agent's store, that agent) and records each change in the\n" +
+        "store's outbox, as the app does. It never connects to the server itself: the\n" +
+        'app sends the changes the next time it syncs.\n',
+    )
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError('(add --help for usage)');
@@ -93,6 +100,8 @@ function buildProgram(io: CliIo, progress: Progress): Command {
     }
     const { openStore, StoreTooNewError } = await import('../../db/store');
     const { createCore } = await import('../api/dispatcher');
+    const { systemClock } = await import('../api/context');
+    const { createRecorder, deviceActor, getState } = await import('../sync/device');
     let store;
     try {
       store = openStore(file);
@@ -104,7 +113,24 @@ function buildProgram(io: CliIo, progress: Progress): Command {
       );
     }
     try {
-      await fn(createCore({ store }), file);
+      // The core the app's host builds: it acts as whoever the store is signed in as (an
+      // agent's store: that agent), and records every synced change in the outbox in the
+      // change's own transaction. The CLI never syncs: the app sends them at its next sync.
+      const core = createCore({
+        store,
+        actor: () => deviceActor(store.sqlite),
+        recorder: createRecorder(store, systemClock),
+      });
+      await fn(core, file);
+    } catch (err) {
+      let agent: string | null = null;
+      try {
+        if (getState(store.sqlite, 'role') === 'agent')
+          agent = getState(store.sqlite, 'user_email') ?? '';
+      } catch {
+        // the store cannot say who signed in: the error stays as it is
+      }
+      throw agent === null ? err : refusedToAgent(err, agent);
     } finally {
       progress.done();
       await store.close();
@@ -131,7 +157,7 @@ function buildProgram(io: CliIo, progress: Progress): Command {
   program
     .command('demo')
     .description(
-      'Fill the store with realistic demo data (customers, groups, products, orders ...).',
+      'Fill the store with realistic demo data (customers, groups, products, orders ...); not on a store signed in to a sync server.',
     )
     .option('--seed <n>', 'random seed: the same seed gives the same data', wholeNumber)
     .addOption(
@@ -147,18 +173,22 @@ function buildProgram(io: CliIo, progress: Progress): Command {
         cmd: Command,
       ) => {
         await withCore(cmd, false, async (core) => {
-          const value = await core.invoke(
-            'demo.generate',
-            {
-              ...(opts.seed !== undefined && { seed: opts.seed }),
-              ...(opts.scale !== undefined && {
-                scale: opts.scale as 'small' | 'medium' | 'large',
-              }),
-              ...(opts.orders !== undefined && { orders: opts.orders }),
-              ...(opts.customers !== undefined && { customers: opts.customers }),
-            },
-            { onProgress },
-          );
+          const value = await core
+            .invoke(
+              'demo.generate',
+              {
+                ...(opts.seed !== undefined && { seed: opts.seed }),
+                ...(opts.scale !== undefined && {
+                  scale: opts.scale as 'small' | 'medium' | 'large',
+                }),
+                ...(opts.orders !== undefined && { orders: opts.orders }),
+                ...(opts.customers !== undefined && { customers: opts.customers }),
+              },
+              { onProgress },
+            )
+            .catch((err: unknown) => {
+              throw demoRefused(err);
+            });
           progress.done();
           io.out(`Demo data written:\n${summaryLines(value)}`);
         });
@@ -399,6 +429,30 @@ function buildProgram(io: CliIo, progress: Progress): Command {
     );
 
   return program;
+}
+
+/** Demo data refused on a signed-in store: how to try it in a store of its own instead. */
+function demoRefused(err: unknown): unknown {
+  if (!(err instanceof AppError) || err.details?.reason !== 'demo-signed-in') return err;
+  return new AppError(
+    err.code,
+    `${err.message}\nFor example: qundesk --store demo.sqlite init && qundesk --store demo.sqlite demo`,
+    err.details,
+  );
+}
+
+/**
+ * A refusal on a store signed in as an agent says why: the command line acts as that agent,
+ * as the app does on this device, and not as the owner.
+ */
+function refusedToAgent(err: unknown, email: string): unknown {
+  if (!(err instanceof AppError) || err.code !== 'FORBIDDEN') return err;
+  const who = email === '' ? 'an agent' : `the agent ${email}`;
+  return new AppError(
+    err.code,
+    `${err.message}\nThis store is signed in to a sync server as ${who}: qundesk acts as that agent, as the app does on this device.`,
+    err.details,
+  );
 }
 
 function wholeNumber(value: string): number {

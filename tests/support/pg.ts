@@ -148,7 +148,17 @@ export async function createPgDatabase(): Promise<PgTestDatabase> {
     async drop() {
       if (dropped) return;
       dropped = true;
-      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      // WITH (FORCE) may not end a connection of another role (an autovacuum worker that has
+      // just entered the database): PostgreSQL refuses with 42501; it leaves shortly, so retry.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+          return;
+        } catch (err) {
+          if ((err as { code?: string }).code !== '42501' || attempt >= 10) throw err;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
     },
   };
 }
