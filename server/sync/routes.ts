@@ -102,7 +102,9 @@ export const syncRoutes: FastifyPluginAsync<SyncRoutesOptions> = async (app, opt
     async (request) => {
       const body = parseBody(pushBody, request.body);
       checkPushSize(body);
-      return engine.push(request.auth, body);
+      const response = await engine.push(request.auth, body);
+      snapshots?.pushed(request.auth.workspaceId);
+      return response;
     },
   );
 

@@ -53,6 +53,8 @@ export interface SnapshotOptions {
 
 export const DEFAULT_SNAPSHOT_MIN_ROWS = 20_000;
 export const DEFAULT_SNAPSHOT_REFRESH_ROWS = 2_000;
+/** A workspace with no snapshot is counted again after this many pushes (see pushed). */
+export const PUSHES_BETWEEN_COUNTS = 20;
 
 /** A snapshot ready to download. */
 export interface SnapshotFile {
@@ -76,6 +78,8 @@ const CHILD = fileURLToPath(new URL('./snapshot-child.ts', import.meta.url));
 export class Snapshots {
   private readonly ready = new Map<string, SnapshotFile>();
   private readonly building = new Map<string, Promise<void>>();
+  /** Pushes since a workspace with no snapshot was last counted. */
+  private readonly pushesUncounted = new Map<string, number>();
   private readonly children = new Set<ChildProcess>();
   private closed = false;
   private readonly dir: string;
@@ -104,6 +108,23 @@ export class Snapshots {
     )
       void this.refresh(workspaceId);
     return snap;
+  }
+
+  /**
+   * A push was applied. A business that grew past minRows push by push (rather than arriving
+   * whole in a first upload) gets its first snapshot without waiting for a new device to ask
+   * for it and pull rows meanwhile: its rows are counted every PUSHES_BETWEEN_COUNTS pushes.
+   * Refreshes stay lazy (when a device asks): a busy workspace is not rebuilt for nobody.
+   */
+  pushed(workspaceId: string): void {
+    if (this.closed || this.ready.has(workspaceId) || this.building.has(workspaceId)) return;
+    const n = (this.pushesUncounted.get(workspaceId) ?? 0) + 1;
+    if (n < PUSHES_BETWEEN_COUNTS) {
+      this.pushesUncounted.set(workspaceId, n);
+      return;
+    }
+    this.pushesUncounted.delete(workspaceId);
+    void this.refresh(workspaceId);
   }
 
   /** Builds or brings up to date the workspace's snapshot (one at a time per workspace). */

@@ -21,6 +21,7 @@ import { SyncClient, type Fetch } from '../../../core/sync/client';
 import { DERIVED_TABLES, DEVICE_TABLES, snapshotDue } from '../../../core/sync/snapshot';
 import { SYNCED_TABLES } from '../../../core/sync/tables';
 import { LATEST_VERSION } from '../../../db/migrations';
+import { PUSHES_BETWEEN_COUNTS } from '../../../server/sync/snapshot';
 
 const PASSWORD = 'correct horse battery';
 const RANGE = { from: '2024-01-01', to: '2026-12-31' };
@@ -331,3 +332,54 @@ for (const kind of ['sqlite', 'postgres'] as StoreKind[]) {
     });
   });
 }
+
+describe('a business that grows push by push', () => {
+  let server: SimServer;
+  const devices: Device[] = [];
+  const built: Record<string, unknown>[] = [];
+  afterAll(async () => {
+    for (const d of devices) await d.dispose();
+    await server.close();
+  });
+
+  it(`gets its first snapshot after ${PUSHES_BETWEEN_COUNTS} pushes, with nobody asking`, async () => {
+    server = await startServer('sqlite', undefined, {
+      snapshots: {
+        minRows: 10,
+        refreshRows: 1000,
+        log: (msg, fields) => {
+          if (msg === 'snapshot ready') built.push(fields ?? {});
+        },
+      },
+    });
+    const seen: Seen[] = [];
+    const a = new Device({ name: 'a', clock: systemClock, fetch: recording(seen) });
+    devices.push(a);
+    await a.core.invoke('workspace.init', { name: '小店' });
+    const s = await a.client.signUp({
+      serverUrl: server.url,
+      email: 'grows@example.com',
+      password: PASSWORD,
+      workspaceName: '小店',
+      deviceName: 'a',
+    });
+    a.refreshCore();
+    // The first upload is too small for a snapshot (fewer than 10 rows): none is built.
+    await a.client.syncOnce();
+    for (let i = 1; i < PUSHES_BETWEEN_COUNTS; i++) {
+      await a.core.invoke('customer.create', { name: `顾客${i}` });
+      await a.client.syncOnce();
+    }
+    // Past 10 rows, but not counted yet: nothing built.
+    expect(built).toEqual([]);
+    await a.core.invoke('customer.create', { name: '第二十位' });
+    await a.client.syncOnce();
+    const until = Date.now() + 40_000;
+    while (built.length === 0 && Date.now() < until)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(built).toMatchObject([{ workspaceId: s.workspace.id }]);
+    // Built from pushes alone: the device never asked for a snapshot.
+    expect(seen.filter((r) => r.path === '/v1/sync/snapshot')).toEqual([]);
+    expect(seen.filter((r) => r.path === '/v1/sync/push')).toHaveLength(PUSHES_BETWEEN_COUNTS);
+  });
+});
