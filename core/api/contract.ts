@@ -11,6 +11,7 @@ import { expensesMethods } from '../expenses/methods';
 import { figuresMethods } from '../figures/methods';
 import { importsMethods } from '../imports/methods';
 import { exportsMethods } from '../exports/methods';
+import { personalDataMethods } from '../exports/personal-log';
 import { demoMethods } from '../demo/methods';
 import { agentsMethods } from '../agents/methods';
 import { commissionsMethods } from '../commissions/methods';
@@ -29,6 +30,7 @@ export const methods = {
   ...figuresMethods,
   ...importsMethods,
   ...exportsMethods,
+  ...personalDataMethods,
   ...demoMethods,
   ...agentsMethods,
   ...commissionsMethods,

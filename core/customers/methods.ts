@@ -27,6 +27,7 @@ import { tagList, writeTags } from './tags';
 import { customerProfile } from './profile';
 import { listCustomers, listInput, searchCustomers, searchInput } from './listing';
 import { eraseCustomerTx, exportPersonalDataTx } from './personal-data';
+import { withExportLog } from '../exports/personal-log';
 import {
   assertAgentInTeam,
   assertCustomerInScope,
@@ -207,7 +208,11 @@ export const customersMethods = {
       'Everything held about a customer, as JSON (their right of access); the export is logged.',
     mutates: true,
     input: z.object({ id }),
-    run: (ctx, input) => inTransaction(ctx, (trx) => exportPersonalDataTx(trx, ctx, input.id)),
+    run: (ctx, input) =>
+      withExportLog(ctx, null, (trx, log) => exportPersonalDataTx(trx, ctx, input.id, log)),
+    // Signed in: the data is handed back here, its log entry recorded as personalData.logExport.
+    atOrigin: (ctx, input, record) =>
+      withExportLog(ctx, record, (trx, log) => exportPersonalDataTx(trx, ctx, input.id, log)),
   }),
 
   'customer.erase': method({

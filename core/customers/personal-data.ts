@@ -1,7 +1,8 @@
 // The customer's rights over their personal information (PIPL): a copy of everything held
 // about them (access), and erasure. Erasure anonymises in place rather than deleting, because
 // order figures must stay for the 3-year record keeping the E-commerce Law asks; both are
-// logged in personal_data_log.
+// logged in personal_data_log. An export's log entry is synced as personalData.logExport from a
+// signed-in device (core/exports/personal-log.ts); an erasure is itself a synced mutation.
 import { newId, nowIso, type Ctx, type Tx } from '../api/context';
 import { invalidState } from '../api/errors';
 import {
@@ -14,6 +15,7 @@ import {
 import { customerAddresses, type Address } from './addresses';
 import { customerGroups, type GroupMembership } from './profile';
 import { purgeRemovedTerms } from './search';
+import type { ExportLog, ExportLogEntry } from '../exports/personal-log';
 
 export interface PersonalDataOrder {
   orderNo: string;
@@ -52,10 +54,21 @@ async function log(
     .execute();
 }
 
+/** The log entry of an export of a customer's personal data. */
+const personalDataExportLog = (customerId: string): ExportLogEntry => ({
+  subject: customerId,
+  detail: `personal data of customer ${customerId} exported`,
+});
+
+/**
+ * A copy of everything held about the customer, its export logged through `exports` (in this
+ * transaction, or recorded once it is over on a signed-in device: core/exports/personal-log.ts).
+ */
 export async function exportPersonalDataTx(
   trx: Tx,
   ctx: Pick<Ctx, 'clock'>,
   customerId: string,
+  exports: ExportLog,
 ): Promise<PersonalData> {
   const row = await requireCustomer(trx, customerId);
   const { tags, ...customer } = toCustomer(row, await customerTags(trx, customerId));
@@ -75,7 +88,7 @@ export async function exportPersonalDataTx(
     .orderBy('ordered_on')
     .orderBy('order_no')
     .execute();
-  await log(trx, ctx, 'export', customerId, `personal data of customer ${customerId} exported`);
+  await exports.add(trx, personalDataExportLog(customerId));
   return {
     exportedAt: nowIso(ctx),
     customer,

@@ -34,8 +34,12 @@ export function dropUndo(sqlite: BetterSqlite3.Database, seq: number): void {
  * Contract methods that change the store but are not replayed elsewhere: they write files on
  * this machine or derive local caches. import.run reads a local file: on a signed-in device it
  * records import.rows (synced, carrying the rows it read) instead, and runs itself only for a
- * dry run or on a device that is not signed in. demo.generate refuses to run on a signed-in
- * device (made-up data must not go into a shared business). See the README's sync section.
+ * dry run or on a device that is not signed in. The exports of personal data (export.run of
+ * orders or customers, report.export by customer, customer.exportPersonalData) stay on the
+ * device, but on a signed-in device their access-log row is recorded as personalData.logExport
+ * (synced); not signed in, they write it themselves. demo.generate refuses to run on a
+ * signed-in device (made-up data must not go into a shared business). See the README's sync
+ * section.
  */
 export const LOCAL_ONLY_METHODS = new Set([
   'export.run',
