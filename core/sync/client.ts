@@ -20,7 +20,9 @@ import {
 import {
   DEFAULT_PULL_LIMIT,
   FIRST_SYNC_PULL_LIMIT,
+  importRowCount,
   MAX_PUSH_MUTATIONS,
+  PUSH_WAIT_MS_PER_IMPORT_ROW,
   SEED_PAGE_BYTES,
   SEED_PAGE_ROWS,
   type PageToken,
@@ -244,14 +246,9 @@ export class SyncClient {
     url: string,
     body: unknown,
     token: string | null,
+    timeoutMs = this.requestTimeoutMs,
   ): Promise<T> {
-    const res = await this.send(
-      method,
-      url,
-      body,
-      token,
-      AbortSignal.timeout(this.requestTimeoutMs),
-    );
+    const res = await this.send(method, url, body, token, AbortSignal.timeout(timeoutMs));
     const text = await res.text().catch(() => '');
     let parsed: unknown;
     try {
@@ -291,14 +288,19 @@ export class SyncClient {
   }
 
   /** An authorized call; refreshes the access token once when it has expired. */
-  private async authed<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  private async authed<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    timeoutMs?: number,
+  ): Promise<T> {
     if (this.accessToken === null) await this.refresh();
     try {
-      return await this.http<T>(method, this.url(path), body, this.accessToken);
+      return await this.http<T>(method, this.url(path), body, this.accessToken, timeoutMs);
     } catch (err) {
       if (!(err instanceof SyncHttpError) || err.kind !== 'unauthorized') throw err;
       await this.refresh();
-      return this.http<T>(method, this.url(path), body, this.accessToken);
+      return this.http<T>(method, this.url(path), body, this.accessToken, timeoutMs);
     }
   }
 
@@ -618,11 +620,15 @@ export class SyncClient {
       // Pulls come after every push of a cycle, so the cursor now is the one these changes
       // were made at.
       const seen = Number(await this.read(() => this.state('cursor') ?? 0));
-      const res = await this.authed<PushResponse>('POST', '/v1/sync/push', {
-        schemaVersion: this.schemaVersion(),
-        mutations: batch,
-        seen,
-      });
+      // The server answers once it has replayed the batch: an import in it buys it time.
+      let importRows = 0;
+      for (const m of batch) importRows += importRowCount(m);
+      const res = await this.authed<PushResponse>(
+        'POST',
+        '/v1/sync/push',
+        { schemaVersion: this.schemaVersion(), mutations: batch, seen },
+        this.requestTimeoutMs + importRows * PUSH_WAIT_MS_PER_IMPORT_ROW,
+      );
       const before = Number(await this.read(() => this.state('acked_seq') ?? 0));
       await recordPushResults(this.store, res.results, res.lastAppliedSeq, this.clock.now());
       if (res.lastAppliedSeq <= before && !res.gap)

@@ -7,6 +7,7 @@ import type { ServerDb } from '../db';
 import { HttpError, parseBody } from '../errors';
 import {
   IMPORT_ROWS_MUTATION,
+  importRowCount,
   MAX_IMPORT_SYNC_BYTES,
   MAX_IMPORT_SYNC_ROWS,
   ORDINARY_PUSH_BYTES,
@@ -63,8 +64,7 @@ function checkPushSize(body: PushBody): void {
       continue;
     }
     imports += Buffer.byteLength(JSON.stringify(m.args));
-    const rows = (m.args as { rows?: unknown } | null)?.rows;
-    if (Array.isArray(rows)) importRows += rows.length;
+    importRows += importRowCount(m);
   }
   if (
     ordinary > ORDINARY_PUSH_BYTES ||
