@@ -675,12 +675,18 @@ export class SyncClient {
       const page = await asked;
       // The next page is asked for while this one is laid down: its token is in this page, and
       // it is used only once this page is committed (the same request a resumed pull makes).
-      if (page.next !== null) {
-        asked = ask(page.checkpoint, page.next);
-        asked.catch(() => undefined);
+      const ahead = page.next === null ? null : ask(page.checkpoint, page.next);
+      ahead?.catch(() => undefined);
+      try {
+        await applyPulledPage(this.store, page, this.clock, { deferPnl: s.since === 0 });
+      } catch (err) {
+        // Not laid down: the page asked for meanwhile is let finish (unused) before the sync
+        // ends, so no request of this device, nor the token refresh it may make, outlives it.
+        await ahead?.catch(() => undefined);
+        throw err;
       }
-      await applyPulledPage(this.store, page, this.clock, { deferPnl: s.since === 0 });
-      if (page.next === null) return;
+      if (ahead === null) return;
+      asked = ahead;
     }
   }
 

@@ -11,7 +11,7 @@ import { createPgDatabase } from '../support/pg';
 import { openStore, type Store } from '../../db/store';
 import { createCore, type Core } from '../../core/api/dispatcher';
 import type { Actor, Clock } from '../../core/api/context';
-import { createRecorder, deviceActor } from '../../core/sync/device';
+import { createRecorder, deviceActor, getState, setState } from '../../core/sync/device';
 import { SyncClient, type Fetch } from '../../core/sync/client';
 import { SYNCED_TABLES, rowOps, type Row } from '../../core/sync/tables';
 import type { SyncDb } from '../../server/sync/schema';
@@ -67,6 +67,14 @@ export interface DeviceOptions {
   pullLimit?: number;
   /** false: first syncs pull rows even when the server has a snapshot. */
   snapshots?: boolean;
+  /**
+   * The store's clock node (core/sync/device.ts nodeId), random when unset. The ids a mutation
+   * creates derive from its HLC, node included: a seeded run sets it so that its ids, and so the
+   * order rows come back in, are the same on every run of the seed.
+   */
+  node?: string;
+  /** The sync client's per-request timeout (core/sync/client.ts requestTimeoutMs). */
+  requestTimeoutMs?: number;
 }
 
 /** A device: its own store file, a core that records mutations, and a sync client. */
@@ -89,6 +97,8 @@ export class Device {
 
   private open(): void {
     this.store = openStore(this.file);
+    if (this.options.node !== undefined && getState(this.store.sqlite, 'node') === null)
+      setState(this.store.sqlite, 'node', this.options.node);
     this.client = new SyncClient({
       store: this.store,
       clock: this.options.clock,
@@ -98,6 +108,7 @@ export class Device {
       ...(this.options.schemaVersion ? { schemaVersion: this.options.schemaVersion } : {}),
       ...(this.options.pullLimit ? { pullLimit: this.options.pullLimit } : {}),
       ...(this.options.snapshots === false ? { snapshots: false } : {}),
+      ...(this.options.requestTimeoutMs ? { requestTimeoutMs: this.options.requestTimeoutMs } : {}),
     });
     this.core = this.makeCore();
   }

@@ -24,6 +24,16 @@ import {
 } from './harness';
 import { Network, NO_FAULTS } from './network';
 import { rng, type Rng } from './random';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+
+/**
+ * The current run's trace: its steps, calls, sync outcomes and what went on the wire, in order.
+ * Two runs of one seed leave the same (SimConfig.trace; SIM_TRACE_DIR writes one file per run).
+ * Runs go one at a time (one test file).
+ */
+let trace: string[] = [];
 
 export interface SimConfig {
   seed: number;
@@ -31,6 +41,8 @@ export interface SimConfig {
   owners: number;
   agents: number;
   steps: number;
+  /** Given: the run's trace is added to it (two runs of one seed must leave the same). */
+  trace?: string[];
 }
 
 export interface SimReport {
@@ -77,6 +89,8 @@ export async function simulate(cfg: SimConfig): Promise<SimReport> {
   const r = rng(cfg.seed);
   const world = { now: START };
   const net = new Network(r);
+  trace = net.trace;
+  let failed: unknown = null;
   // Every workspace gets a snapshot: the owner devices that join after the first upload take
   // their first sync from it (core/sync/snapshot.ts) and must end like every other device.
   const server = await startServer(cfg.kind, () => new Date(world.now), {
@@ -106,6 +120,17 @@ export async function simulate(cfg: SimConfig): Promise<SimReport> {
         fetch: net.fetchFor(),
         random: r,
         pullLimit: r.pick([7, 50, 1000]),
+        // SIM_REQUEST_TIMEOUT_MS: a short request timeout plays a slow machine (how long a run
+        // takes against the client's 30 s); nothing the run checks may depend on it.
+        ...(process.env.SIM_REQUEST_TIMEOUT_MS
+          ? { requestTimeoutMs: Number(process.env.SIM_REQUEST_TIMEOUT_MS) }
+          : {}),
+        // Made from the seed (not drawn from r, so the draws stay as they were).
+        // SIM_NODE_SALT: other ids for the same seed (another run to explore, replayable too).
+        node: createHash('sha256')
+          .update(`${cfg.seed}/${process.env.SIM_NODE_SALT ?? ''}${name}`)
+          .digest('base64url')
+          .slice(0, 12),
       }),
       role,
       agentId: null,
@@ -134,6 +159,7 @@ export async function simulate(cfg: SimConfig): Promise<SimReport> {
     // The snapshot is built in the background after the upload: waited for, so that the run
     // does not depend on how fast that process is.
     const snapshotCursor = await snapshotReady(server.url, await login(server.url));
+    trace.push(`snapshot ready at ${snapshotCursor}`);
     for (let i = 1; i < cfg.owners; i++) {
       // Skewed clocks: a few hours either way, and one device a day ahead (clamped by the server).
       const skew = i === cfg.owners - 1 ? 26 * 3600_000 : r.int(-3, 3) * 3600_000;
@@ -174,6 +200,7 @@ export async function simulate(cfg: SimConfig): Promise<SimReport> {
       world.now += r.int(0, 40) * 60_000;
       const d = r.pick(devices);
       const action = r();
+      trace.push(`step ${step} ${d.device.name} ${action.toFixed(6)}`);
       if (action < 0.6) {
         if (d.role === 'owner') await randomOperation(d, r, report);
         else if (r.chance(0.2)) await agentReads(d);
@@ -182,6 +209,7 @@ export async function simulate(cfg: SimConfig): Promise<SimReport> {
         if (d.role === 'agent') await syncAndCheckScope(d, server, ws, report);
         else await sync(d, report);
       } else if (action < 0.94) {
+        trace.push(`crash ${d.device.name}`);
         report.crashes += 1;
         await d.device.crash();
         d.device.refreshCore();
@@ -203,9 +231,28 @@ export async function simulate(cfg: SimConfig): Promise<SimReport> {
         else await sync(d, report);
       }
     }
+    trace.push('checkWorld');
     await checkWorld(server, ws, devices, report);
     return report;
+  } catch (err) {
+    failed = err;
+    throw err;
   } finally {
+    trace.push(`report ${JSON.stringify(report)}`);
+    cfg.trace?.push(...trace);
+    const dir = process.env.SIM_TRACE_DIR;
+    if (dir) {
+      mkdirSync(dir, { recursive: true });
+      trace.push(`failed ${failed === null ? 'no' : String((failed as Error).stack ?? failed)}`);
+      const salt = process.env.SIM_NODE_SALT ?? '';
+      writeFileSync(
+        join(
+          dir,
+          `${cfg.kind}-${cfg.seed}-${salt}-${Date.now()}${failed === null ? '' : '-FAILED'}.txt`,
+        ),
+        `${trace.join('\n')}\n`,
+      );
+    }
     for (const d of devices) await d.device.dispose().catch(() => undefined);
     await server.close();
   }
@@ -215,8 +262,10 @@ async function sync(d: SimDevice, report: SimReport): Promise<boolean> {
   report.syncs += 1;
   try {
     await d.device.client.syncOnce();
+    trace.push(`sync ${d.device.name} ok`);
     return true;
-  } catch {
+  } catch (err) {
+    trace.push(`sync ${d.device.name} failed: ${err instanceof Error ? err.message : String(err)}`);
     report.syncFailures += 1;
     return false;
   }
@@ -251,6 +300,7 @@ async function call(
   input: unknown,
 ): Promise<unknown> {
   const res = await d.device.core.call(method, input);
+  trace.push(`call ${d.device.name} ${method} ${res.ok ? 'ok' : res.error.code}`);
   if (!res.ok) return null;
   if (methods[method as MethodName].mutates && isSyncedMethod(method)) {
     d.made += 1;
@@ -295,8 +345,12 @@ async function seedBusiness(d: SimDevice, r: Rng): Promise<string[]> {
   return [a1.id, a2.id, a3.id, a4.id];
 }
 
+/**
+ * Ids from a device, sorted: what r.pick draws from must not depend on the order the rows were
+ * laid down in (pulled pages come in the server's text order, a collation on PostgreSQL).
+ */
 const ids = (d: SimDevice, sql: string): string[] =>
-  d.device.store.sqlite.prepare(sql).pluck().all() as string[];
+  (d.device.store.sqlite.prepare(sql).pluck().all() as string[]).sort();
 
 async function randomOperation(d: SimDevice, r: Rng, report: SimReport): Promise<void> {
   const products = ids(d, 'SELECT id FROM products WHERE deleted_at IS NULL');
