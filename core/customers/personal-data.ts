@@ -3,7 +3,7 @@
 // order figures must stay for the 3-year record keeping the E-commerce Law asks; both are
 // logged in personal_data_log. An export's log entry is synced as personalData.logExport from a
 // signed-in device (core/exports/personal-log.ts); an erasure is itself a synced mutation.
-import { newId, nowIso, type Ctx, type Tx } from '../api/context';
+import { nowIso, type Ctx, type Tx } from '../api/context';
 import { invalidState } from '../api/errors';
 import {
   customerTags,
@@ -15,7 +15,7 @@ import {
 import { customerAddresses, type Address } from './addresses';
 import { customerGroups, type GroupMembership } from './profile';
 import { purgeRemovedTerms } from './search';
-import type { ExportLog, ExportLogEntry } from '../exports/personal-log';
+import { writePersonalDataLog, type ExportLog, type ExportLogEntry } from '../exports/personal-log';
 
 export interface PersonalDataOrder {
   orderNo: string;
@@ -40,19 +40,6 @@ export interface PersonalData {
 
 /** The name an erased customer keeps: anonymous, but still told apart in old orders. */
 export const erasedName = (customerId: string): string => `已注销客户${customerId.slice(-6)}`;
-
-async function log(
-  trx: Tx,
-  ctx: Pick<Ctx, 'clock'>,
-  action: 'export' | 'erase',
-  subject: string,
-  detail: string | null,
-) {
-  await trx
-    .insertInto('personal_data_log')
-    .values({ id: newId(), action, subject, detail, created_at: nowIso(ctx) })
-    .execute();
-}
 
 /** The log entry of an export of a customer's personal data. */
 const personalDataExportLog = (customerId: string): ExportLogEntry => ({
@@ -168,6 +155,6 @@ export async function eraseCustomerTx(
     .execute();
   await refreshSearch(trx, customerId);
   await purgeRemovedTerms(trx);
-  await log(trx, ctx, 'erase', customerId, reason);
+  await writePersonalDataLog(trx, ctx, 'erase', { subject: customerId, detail: reason });
   return toCustomer(await requireCustomer(trx, customerId), []);
 }

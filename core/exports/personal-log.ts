@@ -44,16 +44,17 @@ export const exportLogEntry = z.strictObject({
 
 export type ExportLogEntry = z.output<typeof exportLogEntry>;
 
-/** Writes one export row of the log, at the caller's clock (the mutation's, when synced). */
-export async function writeExportLog(
+/** Writes one row of the log (an export or an erasure), at the caller's clock. */
+export async function writePersonalDataLog(
   trx: Tx,
   ctx: Pick<Ctx, 'clock'>,
+  action: 'export' | 'erase',
   entry: ExportLogEntry,
 ): Promise<{ id: string; createdAt: string }> {
   const row = { id: newId(), created_at: nowIso(ctx) };
   await trx
     .insertInto('personal_data_log')
-    .values({ ...row, action: 'export', subject: entry.subject, detail: entry.detail })
+    .values({ ...row, action, subject: entry.subject, detail: entry.detail })
     .execute();
   return { id: row.id, createdAt: row.created_at };
 }
@@ -73,7 +74,7 @@ function localLog(ctx: Pick<Ctx, 'clock'>): ExportLog {
   return {
     check() {},
     async add(trx, entry) {
-      await writeExportLog(trx, ctx, entry);
+      await writePersonalDataLog(trx, ctx, 'export', entry);
     },
     async flush() {},
   };
@@ -145,7 +146,7 @@ export const personalDataMethods = {
     input: exportLogEntry,
     run: (ctx, input) =>
       inTransaction(ctx, async (trx) => ({
-        ...(await writeExportLog(trx, ctx, input)),
+        ...(await writePersonalDataLog(trx, ctx, 'export', input)),
         action: 'export' as const,
         ...input,
       })),

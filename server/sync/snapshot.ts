@@ -161,7 +161,8 @@ export class Snapshots {
     const t0 = performance.now();
     const old = this.ready.get(workspaceId);
     // Small workspaces are counted here, not in a process started for nothing.
-    if (old === undefined && (await rowsOf(this.db, workspaceId)) < this.options.minRows) return;
+    const { minRows } = this.options;
+    if (old === undefined && (await rowsSince(this.db, workspaceId, 0, minRows)) < minRows) return;
     const next = await this.buildApart(workspaceId);
     if (this.closed) return;
     this.ready.set(workspaceId, next);
@@ -252,16 +253,10 @@ export async function buildSnapshot(
   }
 }
 
-async function rowsOf(db: SyncDb, workspaceId: string): Promise<number> {
-  const n = await db
-    .selectFrom('sync_rows')
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .where('workspace_id', '=', workspaceId)
-    .executeTakeFirstOrThrow();
-  return Number(n.n);
-}
-
-/** The rows written after version `from`, counted up to `upTo` (a push writes many at one version). */
+/**
+ * The rows written after version `from` (0: all of them; versions start at 1), counted up to
+ * `upTo`: a big workspace is not counted whole to learn it is big.
+ */
 async function rowsSince(
   db: SyncDb,
   workspaceId: string,
