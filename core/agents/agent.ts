@@ -190,7 +190,7 @@ async function assertExternalRefFree(db: Db, externalRef: string | null): Promis
 /** Creates an agent (and its buyer record unless one is given) and its closure rows. */
 export async function createAgentTx(
   trx: Tx,
-  ctx: Pick<Ctx, 'clock'>,
+  ctx: Pick<Ctx, 'clock' | 'ids'>,
   input: AgentInput,
 ): Promise<Agent> {
   await assertExternalRefFree(trx, input.externalRef);
@@ -227,7 +227,7 @@ export async function createAgentTx(
 
   const now = nowIso(ctx);
   const row: AgentRow = {
-    id: newId(),
+    id: newId(ctx),
     name: input.name,
     phone: input.phone,
     wechat_id: input.wechatId,
@@ -258,7 +258,7 @@ export async function createAgentTx(
 
 export async function updateAgentTx(
   trx: Tx,
-  ctx: Pick<Ctx, 'clock'>,
+  ctx: Pick<Ctx, 'clock' | 'ids'>,
   input: AgentUpdate,
 ): Promise<Agent> {
   const before = await requireLiveAgent(trx, input.id, 'edit them');
@@ -306,7 +306,7 @@ async function directDownlineCount(db: Db, agentId: string): Promise<number> {
 /** Soft delete; refused while live agents are still under this one. */
 export async function deleteAgentTx(
   trx: Tx,
-  ctx: Pick<Ctx, 'clock'>,
+  ctx: Pick<Ctx, 'clock' | 'ids'>,
   agentId: string,
 ): Promise<Agent> {
   const row = await requireAgent(trx, agentId);
@@ -398,7 +398,7 @@ export function downlineQuery(db: Db, agentId: string, includeSelf: boolean) {
  */
 export async function moveAgentTx(
   trx: Tx,
-  ctx: Pick<Ctx, 'clock'>,
+  ctx: Pick<Ctx, 'clock' | 'ids'>,
   input: MoveInput,
 ): Promise<AgentDetail> {
   const row = await requireLiveAgent(trx, input.id, 'move them');
@@ -450,7 +450,7 @@ export async function moveAgentTx(
   await trx
     .insertInto('agent_moves')
     .values({
-      id: newId(),
+      id: newId(ctx),
       agent_id: input.id,
       from_upline_id: row.upline_id,
       to_upline_id: to,

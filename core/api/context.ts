@@ -1,5 +1,4 @@
 // What every service receives: the store, a clock, who is calling, and a progress callback.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Kysely, Transaction } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
@@ -45,21 +44,25 @@ export interface Ctx {
    * or rebased on the device. Methods then skip building the view they return (see answer).
    */
   resultUnused?: boolean;
+  /**
+   * Where ids come from while a synced mutation runs: the same mutation replayed on the server
+   * (or rebased on the device) must create the same ids, so a later mutation that names a row
+   * this one created still finds it. Unset outside a mutation: ids are fresh UUIDv7.
+   */
+  ids?: () => string;
 }
 
 export type Tx = Transaction<Database>;
 
 /**
- * Where ids come from while a synced mutation runs: the same mutation replayed on the server
- * (or rebased on the device) must create the same ids, so a later mutation that names a row
- * this one created still finds it. Outside a mutation, ids are fresh UUIDv7.
+ * A new row id: the running mutation's (see Ctx.ids), or a fresh UUIDv7. Passed down in the
+ * context rather than kept in an AsyncLocalStorage, whose promise hooks slowed every await of
+ * the process (a fifth of the server's time replaying a push).
  */
-export const idSource = new AsyncLocalStorage<() => string>();
+export const newId = (ctx: Pick<Ctx, 'ids'>): string => (ctx.ids ? ctx.ids() : freshId());
 
-export const newId = (): string => {
-  const next = idSource.getStore();
-  return next ? next() : uuidv7();
-};
+/** A fresh UUIDv7, for what no synced mutation creates (tests, local-only rows). */
+export const freshId = (): string => uuidv7();
 
 /**
  * What a method returns, read back only when someone reads it: a replayed mutation's result is

@@ -38,7 +38,7 @@ export interface MutationRecorder {
   run<T>(
     method: string,
     input: unknown,
-    exec: (db: Kysely<Database>, clock: Clock) => Promise<T>,
+    exec: (db: Kysely<Database>, clock: Clock, ids: () => string) => Promise<T>,
   ): Promise<T>;
 }
 
@@ -128,8 +128,8 @@ export function createCore(options: CoreOptions): Core {
       return def.atOrigin(ctx, parsed, (m, i) => run(m, i, callOptions, false));
     const recorder = options.recorder;
     if (def.mutates && recorder?.records(method)) {
-      return recorder.run(method, input ?? {}, (db, at) =>
-        def.run({ ...ctx, db, clock: at }, parsed),
+      return recorder.run(method, input ?? {}, (db, at, ids) =>
+        def.run({ ...ctx, db, clock: at, ids }, parsed),
       );
     }
     return def.run(ctx, parsed);

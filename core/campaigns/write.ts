@@ -47,7 +47,7 @@ async function writeProducts(
 
 export async function createCampaign(trx: Tx, ctx: Ctx, spec: CampaignSpec): Promise<string> {
   if (spec.groupId) await requireGroup(trx, spec.groupId);
-  const id = newId();
+  const id = newId(ctx);
   const at = nowIso(ctx);
   await trx
     .insertInto('campaigns')

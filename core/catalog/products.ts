@@ -169,12 +169,12 @@ async function replaceTierPrices(trx: Tx, productId: string, prices: Record<stri
  */
 export async function createProductTx(
   trx: Tx,
-  ctx: Pick<Ctx, 'clock'>,
+  ctx: Pick<Ctx, 'clock' | 'ids'>,
   input: ProductInput,
 ): Promise<Product> {
   await assertSkuFree(trx, input.sku, null);
   if (input.supplierId) await requireSupplier(trx, input.supplierId, 'supplierId');
-  const productId = newId();
+  const productId = newId(ctx);
   const now = nowIso(ctx);
   await trx
     .insertInto('products')
@@ -201,7 +201,7 @@ export async function createProductTx(
 /** Changes the given fields only; `tierPrices`, when given, replaces the whole set. */
 export async function updateProductTx(
   trx: Tx,
-  ctx: Pick<Ctx, 'clock'>,
+  ctx: Pick<Ctx, 'clock' | 'ids'>,
   productId: string,
   patch: ProductPatch,
 ): Promise<Product> {
@@ -244,7 +244,7 @@ export async function updateProductTx(
 /** Soft delete (or restore): the product leaves (or returns to) the lists; history keeps it. */
 export async function setProductDeleted(
   trx: Tx,
-  ctx: Pick<Ctx, 'clock'>,
+  ctx: Pick<Ctx, 'clock' | 'ids'>,
   productId: string,
   deleted: boolean,
 ): Promise<Product> {

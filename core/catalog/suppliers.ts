@@ -81,11 +81,11 @@ export async function requireSupplier(
 
 export async function createSupplier(
   trx: Tx,
-  ctx: Pick<Ctx, 'clock'>,
+  ctx: Pick<Ctx, 'clock' | 'ids'>,
   input: z.output<typeof supplierInput>,
 ): Promise<Supplier> {
   const now = nowIso(ctx);
-  const supplierId = newId();
+  const supplierId = newId(ctx);
   await trx
     .insertInto('suppliers')
     .values({ id: supplierId, ...input, created_at: now, updated_at: now, deleted_at: null })
@@ -95,7 +95,7 @@ export async function createSupplier(
 
 export async function updateSupplier(
   trx: Tx,
-  ctx: Pick<Ctx, 'clock'>,
+  ctx: Pick<Ctx, 'clock' | 'ids'>,
   input: z.output<typeof supplierPatch>,
 ): Promise<Supplier> {
   const { id: supplierId, ...patch } = input;
@@ -122,7 +122,7 @@ export async function updateSupplier(
 /** Soft delete; deleting twice leaves it as it is (the seller's intent is already met). */
 export async function deleteSupplier(
   trx: Tx,
-  ctx: Pick<Ctx, 'clock'>,
+  ctx: Pick<Ctx, 'clock' | 'ids'>,
   supplierId: string,
 ): Promise<Supplier> {
   const current = await readSupplier(trx, supplierId);

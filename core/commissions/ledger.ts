@@ -79,7 +79,7 @@ export async function writeAccruals(_trx: Tx, ctx: Ctx, order: AccruingOrder): P
       });
       if (rate <= 0) continue;
       insert.run(
-        newId(),
+        newId(ctx),
         order.id,
         order.id,
         line.id,
@@ -165,7 +165,7 @@ export async function reverseCommissions(trx: Tx, ctx: Ctx, refundId: string): P
       await trx
         .insertInto('commission_entries')
         .values({
-          id: newId(),
+          id: newId(ctx),
           kind: 'reversal',
           source_id: refundId,
           order_id: refund.order_id,

@@ -190,7 +190,7 @@ export async function createPlan(trx: Tx, ctx: Ctx, p: NewPlan): Promise<string>
       .where('id', '=', latest.id)
       .execute();
   }
-  const id = newId();
+  const id = newId(ctx);
   await trx
     .insertInto('commission_plans')
     .values({

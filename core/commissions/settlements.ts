@@ -180,7 +180,7 @@ export async function generateSettlement(trx: Tx, ctx: Ctx, spec: GenerateSpec):
   }
   const periodFrom = spec.periodFrom ?? entries[0]!.accrued_on;
   const at = nowIso(ctx);
-  const id = newId();
+  const id = newId(ctx);
   await trx
     .insertInto('settlements')
     .values({

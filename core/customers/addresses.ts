@@ -107,7 +107,7 @@ async function clearDefault(trx: Tx, customerId: string, now: string): Promise<v
 /** Adds an address to a customer the caller has already checked is live. */
 export async function addAddressTx(
   trx: Tx,
-  ctx: Pick<Ctx, 'clock'>,
+  ctx: Pick<Ctx, 'clock' | 'ids'>,
   customerId: string,
   input: AddressInput,
 ): Promise<Address> {
@@ -122,7 +122,7 @@ export async function addAddressTx(
   const isDefault = input.isDefault || !hasDefault;
   if (isDefault && hasDefault) await clearDefault(trx, customerId, now);
   const row: AddressRow = {
-    id: newId(),
+    id: newId(ctx),
     customer_id: customerId,
     label: input.label,
     recipient: input.recipient,
@@ -145,7 +145,7 @@ export async function addressOwner(db: Db, addressId: string): Promise<string> {
 
 export async function updateAddressTx(
   trx: Tx,
-  ctx: Pick<Ctx, 'clock'>,
+  ctx: Pick<Ctx, 'clock' | 'ids'>,
   input: AddressUpdate,
 ): Promise<Address> {
   const row = await requireAddress(trx, input.id);
@@ -177,7 +177,7 @@ export async function updateAddressTx(
 /** Removes an address (soft); a removed default hands the default to the newest remaining one. */
 export async function removeAddressTx(
   trx: Tx,
-  ctx: Pick<Ctx, 'clock'>,
+  ctx: Pick<Ctx, 'clock' | 'ids'>,
   addressId: string,
 ): Promise<Address[]> {
   const row = await requireAddress(trx, addressId);

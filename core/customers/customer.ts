@@ -230,14 +230,14 @@ const INSERT_CUSTOMER = `INSERT INTO customers (${CUSTOMER_COLUMNS.join(', ')})
  */
 export async function createCustomerTx(
   trx: Tx,
-  ctx: Pick<Ctx, 'clock'>,
+  ctx: Pick<Ctx, 'clock' | 'ids'>,
   input: CustomerInput,
 ): Promise<CreatedCustomer> {
   await assertExternalRefFree(trx, input.externalRef);
   const now = nowIso(ctx);
   const py = namePinyin(input.name);
   const row: CustomerRow = {
-    id: newId(),
+    id: newId(ctx),
     name: input.name,
     phone: input.phone,
     wechat_id: input.wechatId,
@@ -275,7 +275,7 @@ export async function createCustomerTx(
 /** Changes the given fields of a live customer and keeps search in step. */
 export async function updateCustomerTx(
   trx: Tx,
-  ctx: Pick<Ctx, 'clock'>,
+  ctx: Pick<Ctx, 'clock' | 'ids'>,
   input: CustomerUpdate,
 ): Promise<Customer> {
   await requireLiveCustomer(trx, input.id, 'edit them');
@@ -302,7 +302,7 @@ export async function updateCustomerTx(
 /** Soft delete: the customer leaves lists and search; orders and figures keep pointing at them. */
 export async function deleteCustomerTx(
   trx: Tx,
-  ctx: Pick<Ctx, 'clock'>,
+  ctx: Pick<Ctx, 'clock' | 'ids'>,
   customerId: string,
 ): Promise<Customer> {
   const row = await requireCustomer(trx, customerId);

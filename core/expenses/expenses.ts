@@ -89,11 +89,11 @@ export async function readExpense(db: Kysely<Database>, expenseId: string): Prom
 
 export async function recordExpense(
   trx: Tx,
-  ctx: Pick<Ctx, 'clock'>,
+  ctx: Pick<Ctx, 'clock' | 'ids'>,
   input: z.output<typeof expenseInput>,
 ): Promise<Expense> {
   if (input.campaignId) await requireCampaign(trx, input.campaignId, 'campaignId');
-  const expenseId = newId();
+  const expenseId = newId(ctx);
   await trx
     .insertInto('expenses')
     .values({
@@ -113,7 +113,7 @@ export async function recordExpense(
 
 export async function reverseExpense(
   trx: Tx,
-  ctx: Pick<Ctx, 'clock'>,
+  ctx: Pick<Ctx, 'clock' | 'ids'>,
   input: z.output<typeof reverseInput>,
 ): Promise<Expense> {
   const original = await readExpense(trx, input.id);
@@ -130,7 +130,7 @@ export async function reverseExpense(
       { id: original.id, state: 'reversed', reversedById: original.reversedById },
     );
   }
-  const reversalId = newId();
+  const reversalId = newId(ctx);
   await trx
     .insertInto('expenses')
     .values({

@@ -84,11 +84,11 @@ export async function readIncome(db: Kysely<Database>, incomeId: string): Promis
 
 export async function recordIncome(
   trx: Tx,
-  ctx: Pick<Ctx, 'clock'>,
+  ctx: Pick<Ctx, 'clock' | 'ids'>,
   input: z.output<typeof incomeInput>,
 ): Promise<Income> {
   if (input.customerId) await requireCustomer(trx, input.customerId, 'customerId');
-  const incomeId = newId();
+  const incomeId = newId(ctx);
   await trx
     .insertInto('other_income')
     .values({
@@ -109,7 +109,7 @@ export async function recordIncome(
 
 export async function reverseIncome(
   trx: Tx,
-  ctx: Pick<Ctx, 'clock'>,
+  ctx: Pick<Ctx, 'clock' | 'ids'>,
   input: { id: string; note: string | null },
 ): Promise<Income> {
   const original = await readIncome(trx, input.id);
@@ -126,7 +126,7 @@ export async function reverseIncome(
       { id: original.id, state: 'reversed', reversedById: original.reversedById },
     );
   }
-  const reversalId = newId();
+  const reversalId = newId(ctx);
   await trx
     .insertInto('other_income')
     .values({

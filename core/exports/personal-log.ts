@@ -47,11 +47,11 @@ export type ExportLogEntry = z.output<typeof exportLogEntry>;
 /** Writes one row of the log (an export or an erasure), at the caller's clock. */
 export async function writePersonalDataLog(
   trx: Tx,
-  ctx: Pick<Ctx, 'clock'>,
+  ctx: Pick<Ctx, 'clock' | 'ids'>,
   action: 'export' | 'erase',
   entry: ExportLogEntry,
 ): Promise<{ id: string; createdAt: string }> {
-  const row = { id: newId(), created_at: nowIso(ctx) };
+  const row = { id: newId(ctx), created_at: nowIso(ctx) };
   await trx
     .insertInto('personal_data_log')
     .values({ ...row, action, subject: entry.subject, detail: entry.detail })
@@ -70,7 +70,7 @@ export interface ExportLog {
 }
 
 /** The log written in the export's own transaction (a device that is not signed in). */
-function localLog(ctx: Pick<Ctx, 'clock'>): ExportLog {
+function localLog(ctx: Pick<Ctx, 'clock' | 'ids'>): ExportLog {
   return {
     check() {},
     async add(trx, entry) {

@@ -116,13 +116,13 @@ async function assertExternalRefFree(
 /** Creates a group inside the caller's transaction (also the path for imports). */
 export async function createGroupTx(
   trx: Tx,
-  ctx: Pick<Ctx, 'clock'>,
+  ctx: Pick<Ctx, 'clock' | 'ids'>,
   input: GroupInput,
 ): Promise<Group> {
   await assertExternalRefFree(trx, input.externalRef);
   const now = nowIso(ctx);
   const row: GroupRow = {
-    id: newId(),
+    id: newId(ctx),
     platform: input.platform,
     name: input.name,
     owner_agent_id: input.ownerAgentId,
@@ -138,7 +138,7 @@ export async function createGroupTx(
 
 export async function updateGroupTx(
   trx: Tx,
-  ctx: Pick<Ctx, 'clock'>,
+  ctx: Pick<Ctx, 'clock' | 'ids'>,
   input: GroupUpdate,
 ): Promise<Group> {
   await requireLiveGroup(trx, input.id, 'edit it');
@@ -162,7 +162,7 @@ export async function updateGroupTx(
 /** Soft delete: the group leaves lists; memberships stay as they were, for history. */
 export async function deleteGroupTx(
   trx: Tx,
-  ctx: Pick<Ctx, 'clock'>,
+  ctx: Pick<Ctx, 'clock' | 'ids'>,
   groupId: string,
 ): Promise<Group> {
   const row = await requireGroup(trx, groupId);

@@ -119,7 +119,7 @@ async function bookOpeningStock(
   }
   if (d.cost === null)
     report.warn(row, 'opening_stock', 'opening stock without a cost: booked at cost 0');
-  await recordMovement(trx, {
+  await recordMovement(trx, ctx, {
     productId,
     kind: 'opening',
     quantity: d.openingStock,

@@ -113,7 +113,7 @@ export async function recordImportedOrder(
   );
 
   const at = nowIso(ctx);
-  const orderId = newId();
+  const orderId = newId(ctx);
   const goodsTotal = s.lines.reduce((sum, l) => sum + l.netAmount, 0);
   const totalDue = goodsTotal + s.shippingCharged;
   const paid = s.paidOn !== null;
@@ -151,7 +151,7 @@ export async function recordImportedOrder(
 
   for (const [i, l] of s.lines.entries()) {
     const product = products.get(l.productId)!;
-    const lineId = newId();
+    const lineId = newId(ctx);
     const unitCost = divRoundHalfUp(l.cost, l.quantity);
     await trx
       .insertInto('order_lines')
@@ -174,7 +174,7 @@ export async function recordImportedOrder(
       })
       .execute();
     if (s.moveStock && sold) {
-      await recordMovement(trx, {
+      await recordMovement(trx, ctx, {
         productId: l.productId,
         kind: 'sale',
         quantity: -l.quantity,
@@ -190,7 +190,7 @@ export async function recordImportedOrder(
 
   const feeIds: string[] = [];
   for (const fee of s.fees) {
-    const feeId = newId();
+    const feeId = newId(ctx);
     feeIds.push(feeId);
     await trx
       .insertInto('order_fees')
@@ -210,7 +210,7 @@ export async function recordImportedOrder(
       await trx
         .insertInto('payments')
         .values({
-          id: newId(),
+          id: newId(ctx),
           order_id: orderId,
           amount: totalDue,
           method: 'other',

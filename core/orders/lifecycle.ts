@@ -80,7 +80,7 @@ export async function takeGoodsOut(
     'UPDATE order_lines SET unit_cost = ?, cost = ? WHERE id = ?',
   );
   for (const line of lines) {
-    const moved = await recordMovement(trx, {
+    const moved = await recordMovement(trx, ctx, {
       productId: line.product_id,
       kind: 'sale',
       quantity: -line.quantity,
@@ -151,7 +151,7 @@ export async function cancelOrder(
       .orderBy('line_no')
       .execute();
     for (const line of lines) {
-      await recordMovement(trx, {
+      await recordMovement(trx, ctx, {
         productId: line.product_id,
         kind: 'sale_cancel',
         quantity: line.quantity,
@@ -189,7 +189,7 @@ async function returnPartPayment(
 ): Promise<void> {
   const at = nowIso(ctx);
   const amount = order.paid_total - order.refunded_total;
-  const id = newId();
+  const id = newId(ctx);
   await trx
     .insertInto('refunds')
     .values({

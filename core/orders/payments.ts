@@ -39,7 +39,7 @@ const INSERT_PAYMENT = `INSERT INTO payments (id, order_id, amount, method, paid
 
 /** Writes the payment; the order's paid_total moves in memory, for the caller to write. */
 function insertPayment(ctx: Ctx, order: OrderRow, p: PaymentSpec): string {
-  const id = newId();
+  const id = newId(ctx);
   const at = nowIso(ctx);
   prepared(ctx.sqlite, INSERT_PAYMENT).run(
     id,

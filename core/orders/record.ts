@@ -98,11 +98,15 @@ const INSERT_LINE = `INSERT INTO order_lines (id, order_id, line_no, product_id,
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /** Writes priced lines (line_no from 1); the lines of the order must not exist yet. */
-function insertLines(sqlite: Ctx['sqlite'], orderId: string, lines: readonly OrderLineToWrite[]) {
-  const insert = prepared(sqlite, INSERT_LINE);
+function insertLines(
+  ctx: Pick<Ctx, 'sqlite' | 'ids'>,
+  orderId: string,
+  lines: readonly OrderLineToWrite[],
+) {
+  const insert = prepared(ctx.sqlite, INSERT_LINE);
   lines.forEach((line, i) =>
     insert.run(
-      newId(),
+      newId(ctx),
       orderId,
       i + 1,
       line.product.id,
@@ -122,7 +126,7 @@ const INSERT_FEE = `INSERT INTO order_fees (id, order_id, kind, amount, note, cr
   VALUES (?, ?, ?, ?, ?, ?)`;
 
 export function insertFee(ctx: Ctx, orderId: string, fee: FeeSpec): string {
-  const id = newId();
+  const id = newId(ctx);
   prepared(ctx.sqlite, INSERT_FEE).run(
     id,
     orderId,
@@ -146,7 +150,7 @@ const INSERT_ORDER = `INSERT INTO orders (${ORDER_COLUMNS.join(', ')})
 export async function createOrder(trx: Tx, ctx: Ctx, spec: NewOrder): Promise<OrderRow> {
   const who = await attribute(trx, spec);
   const at = nowIso(ctx);
-  const id = newId();
+  const id = newId(ctx);
   const priced = await priceOrder(trx, spec.lines, spec.orderDiscount);
   const order: OrderRow = {
     id,
@@ -178,7 +182,7 @@ export async function createOrder(trx: Tx, ctx: Ctx, spec: NewOrder): Promise<Or
     updated_at: at,
   };
   prepared(ctx.sqlite, INSERT_ORDER).run(order);
-  insertLines(ctx.sqlite, id, priced.lines);
+  insertLines(ctx, id, priced.lines);
   for (const fee of spec.fees) insertFee(ctx, id, fee);
   if (spec.status === 'confirmed') await takeGoodsOut(trx, ctx, order, spec.orderedOn, at);
   return order;
@@ -241,7 +245,7 @@ export async function updateDraft(trx: Tx, ctx: Ctx, order: OrderRow, c: DraftCh
     // Drafts have moved no stock and have no refunds, so their lines can be rewritten.
     const priced = await priceOrder(trx, lines, orderDiscount);
     await trx.deleteFrom('order_lines').where('order_id', '=', order.id).execute();
-    insertLines(ctx.sqlite, order.id, priced.lines);
+    insertLines(ctx, order.id, priced.lines);
     goodsTotal = priced.goodsTotal;
   }
   const shippingCharged = c.shippingCharged ?? order.shipping_charged;

@@ -213,7 +213,7 @@ export async function createRefund(
   }
 
   const at = nowIso(ctx);
-  const refundId = newId();
+  const refundId = newId(ctx);
   await trx
     .insertInto('refunds')
     .values({
@@ -232,7 +232,7 @@ export async function createRefund(
     await trx
       .insertInto('refund_lines')
       .values({
-        id: newId(),
+        id: newId(ctx),
         refund_id: refundId,
         order_line_id: p.line.id,
         quantity: p.quantity,
@@ -242,7 +242,7 @@ export async function createRefund(
       .execute();
     if (spec.restock && p.quantity > 0) {
       // Back on the shelf at the cost the sale captured.
-      await recordMovement(trx, {
+      await recordMovement(trx, ctx, {
         productId: p.line.productId,
         kind: 'refund_restock',
         quantity: p.quantity,

@@ -53,13 +53,13 @@ export interface Adjustment {
 
 export async function adjustStock(
   trx: Tx,
-  ctx: Pick<Ctx, 'clock'>,
+  ctx: Pick<Ctx, 'clock' | 'ids'>,
   input: z.output<typeof adjustInput>,
 ): Promise<Adjustment> {
   const product = await requireProduct(trx, input.productId, 'productId');
   const quantity = input.kind === 'adjustment' ? input.quantity : -input.quantity;
   const occurredOn = input.occurredOn ?? today(ctx);
-  const moved = await recordMovement(trx, {
+  const moved = await recordMovement(trx, ctx, {
     productId: input.productId,
     kind: input.kind,
     quantity,

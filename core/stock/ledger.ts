@@ -6,7 +6,7 @@
 // Average cost rule: goods coming in at a known cost (purchase, opening, restock, cancelled
 // sale) move the average; everything else (sales, damage, stocktake gains and losses,
 // adjustments) is booked at the current average and leaves it as it is.
-import type { Tx } from '../api/context';
+import type { Ctx, Tx } from '../api/context';
 import { newId } from '../api/context';
 import { notFound } from '../api/errors';
 import { divRoundHalfUp } from '../money';
@@ -67,7 +67,11 @@ const INSERT_MOVEMENT = `INSERT INTO stock_movements (id, product_id, kind, quan
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const UPDATE_STOCK = 'UPDATE products SET on_hand = ?, avg_cost = ?, updated_at = ? WHERE id = ?';
 
-export async function recordMovement(trx: Tx, m: MovementInput): Promise<MovementResult> {
+export async function recordMovement(
+  trx: Tx,
+  ctx: Pick<Ctx, 'ids'>,
+  m: MovementInput,
+): Promise<MovementResult> {
   // Callers validate their input; these guard the ledger against a caller's bug.
   if (!Number.isSafeInteger(m.quantity) || m.quantity === 0) {
     throw new RangeError(
@@ -89,7 +93,7 @@ export async function recordMovement(trx: Tx, m: MovementInput): Promise<Movemen
     avgCost = nextAverageCost(product.on_hand, product.avg_cost, m.quantity, unitCost);
   }
   const onHand = product.on_hand + m.quantity;
-  const id = newId();
+  const id = newId(ctx);
   await rowsOf(trx, INSERT_MOVEMENT, [
     id,
     m.productId,

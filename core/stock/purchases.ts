@@ -61,7 +61,7 @@ export interface Purchase extends PurchaseSummary {
 
 export async function recordPurchase(
   trx: Tx,
-  ctx: Pick<Ctx, 'clock'>,
+  ctx: Pick<Ctx, 'clock' | 'ids'>,
   input: z.output<typeof purchaseInput>,
 ): Promise<Purchase> {
   if (input.supplierId) await requireSupplier(trx, input.supplierId, 'supplierId');
@@ -72,7 +72,7 @@ export async function recordPurchase(
   const totalCost = lineCosts.reduce((a, b) => a + b, 0);
   if (!Number.isSafeInteger(totalCost)) throw fieldError('lines', 'the total cost is too large');
 
-  const purchaseId = newId();
+  const purchaseId = newId(ctx);
   const now = nowIso(ctx);
   const receivedOn = input.receivedOn ?? today(ctx);
   await trx
@@ -93,7 +93,7 @@ export async function recordPurchase(
     await trx
       .insertInto('purchase_lines')
       .values({
-        id: newId(),
+        id: newId(ctx),
         purchase_id: purchaseId,
         product_id: line.productId,
         quantity: line.quantity,
@@ -101,7 +101,7 @@ export async function recordPurchase(
         line_cost: lineCosts[i]!,
       })
       .execute();
-    await recordMovement(trx, {
+    await recordMovement(trx, ctx, {
       productId: line.productId,
       kind: 'purchase',
       quantity: line.quantity,

@@ -67,14 +67,14 @@ export interface Stocktake {
 
 export async function recordStocktake(
   trx: Tx,
-  ctx: Pick<Ctx, 'clock'>,
+  ctx: Pick<Ctx, 'clock' | 'ids'>,
   input: z.output<typeof stocktakeInput>,
 ): Promise<Stocktake> {
   const products = [];
   for (const [i, line] of input.lines.entries()) {
     products.push(await requireProduct(trx, line.productId, `lines.${i}.productId`));
   }
-  const stocktakeId = newId();
+  const stocktakeId = newId(ctx);
   const now = nowIso(ctx);
   const countedOn = input.countedOn ?? today(ctx);
   await trx
@@ -93,7 +93,7 @@ export async function recordStocktake(
       })
       .execute();
     if (line.counted !== expected) {
-      await recordMovement(trx, {
+      await recordMovement(trx, ctx, {
         productId: line.productId,
         kind: 'stocktake',
         quantity: line.counted - expected,

@@ -115,7 +115,9 @@ export function createRecorder(
         const tz = clock.utcOffsetMinutes ?? -new Date(h.wall).getTimezoneOffset();
         const at = fixedClock(h.wall, clock.utcOffsetMinutes);
         const captureSeq = signedIn(sqlite) ? seq : null;
-        const result = await withCapture(sqlite, captureSeq, hlc, h.wall, () => exec(trx, at));
+        const result = await withCapture(sqlite, captureSeq, hlc, h.wall, (ids) =>
+          exec(trx, at, ids),
+        );
         prepared(
           sqlite,
           'INSERT INTO sync_outbox (seq, name, args, schema_version, hlc, tz, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',

@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from '../../db/schema';
-import { idSource, type Actor, type Clock, type Ctx } from '../api/context';
+import type { Actor, Clock } from '../api/context';
 import { prepareCall } from '../api/dispatcher';
 import { decodeHlc } from './hlc';
 import { mutationIds } from './ids';
@@ -41,33 +41,39 @@ export async function runMutation(m: MutationRecord, o: RunMutationOptions): Pro
   if (!def.mutates) throw new Error(`${m.name} does not change anything`);
   const hlc = decodeHlc(m.hlc);
   bindConnection(o.trx, o.sqlite);
-  const ctx: Ctx = {
-    db: o.trx,
-    sqlite: o.sqlite,
-    clock: o.clock,
-    actor: o.actor,
-    progress: () => {},
-    resultUnused: true,
-  };
-  await withCapture(o.sqlite, o.captureSeq, m.hlc, hlc?.wall ?? 0, () => def.run(ctx, input));
+  await withCapture(o.sqlite, o.captureSeq, m.hlc, hlc?.wall ?? 0, (ids) =>
+    def.run(
+      {
+        db: o.trx,
+        sqlite: o.sqlite,
+        clock: o.clock,
+        actor: o.actor,
+        progress: () => {},
+        resultUnused: true,
+        ids,
+      },
+      input,
+    ),
+  );
 }
 
 /**
  * Runs fn as mutation `seq`: inside a savepoint (a refused mutation inside a longer transaction
- * leaves nothing behind), with row images captured and ids derived from the mutation's clock.
+ * leaves nothing behind), with row images captured; fn is given the ids derived from the
+ * mutation's clock (its context's ids).
  */
 export async function withCapture<T>(
   sqlite: BetterSqlite3.Database,
   seq: number | null,
   hlc: string,
   wall: number,
-  fn: () => Promise<T>,
+  fn: (ids: () => string) => Promise<T>,
 ): Promise<T> {
   const run = (sql: string) => prepared(sqlite, sql).run();
   run('SAVEPOINT sync_mutation');
   setCapture(sqlite, seq);
   try {
-    const result = await idSource.run(mutationIds(hlc, wall), fn);
+    const result = await fn(mutationIds(hlc, wall));
     setCapture(sqlite, null);
     run('RELEASE sync_mutation');
     return result;

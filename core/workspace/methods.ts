@@ -32,7 +32,7 @@ export const workspaceMethods = {
           );
         }
         await writeSettings(trx, {
-          id: newId(),
+          id: newId(ctx),
           name: input.name,
           currency: input.currency,
           refundWindowDays: input.refundWindowDays,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { openStore } from '../../db/store';
 import { createCore, type Core } from '../../core/api/dispatcher';
-import { newId } from '../../core/api/context';
+import { freshId } from '../../core/api/context';
 import { applyRate } from '../../core/money';
 import { emit, emitError, median, sample } from './report';
 import { dashboardRange } from './measures';
@@ -118,16 +118,16 @@ function rawPaidOrder(
   const rates = [1000, 300, 100];
   let k = 0;
   return db.transaction(() => {
-    const orderId = newId();
-    const lineId = newId();
+    const orderId = freshId();
+    const lineId = freshId();
     insOrder.run(orderId, `RAW-${k++}-${orderId}`, customerId, agents[0], at, at);
     insLine.run(lineId, orderId, productId);
-    insMove.run(newId(), productId, orderId, lineId, at);
+    insMove.run(freshId(), productId, orderId, lineId, at);
     updProduct.run(productId);
-    insPayment.run(newId(), orderId, at);
+    insPayment.run(freshId(), orderId, at);
     agents.forEach((agent, level) =>
       insEntry.run(
-        newId(),
+        freshId(),
         orderId,
         orderId,
         lineId,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { newId } from '../../core/api/context';
+import { freshId } from '../../core/api/context';
 import { newBusiness, type TestBusiness } from '../support/store';
 import { expectRefused } from '../support/customers-fixtures';
 import { order, product, refund } from '../support/figures-fixtures';
@@ -13,7 +13,7 @@ const agent = (name: string, uplineId?: string) =>
   biz.core.invoke('agent.create', { name, tier: 'level1', ...(uplineId ? { uplineId } : {}) });
 
 async function plan(): Promise<string> {
-  const id = newId();
+  const id = freshId();
   await biz.store.db
     .insertInto('commission_plans')
     .values({
@@ -44,7 +44,7 @@ async function entry(e: {
   accruedOn: string;
   reverses?: { id: string; refundId: string };
 }): Promise<string> {
-  const id = newId();
+  const id = freshId();
   await biz.store.db
     .insertInto('commission_entries')
     .values({

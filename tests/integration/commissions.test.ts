@@ -15,7 +15,7 @@ import {
   pnlCommissions,
 } from '../support/agent-fixtures';
 import { rateFor, type RateOverride } from '../../core/commissions/plans';
-import { newId } from '../../core/api/context';
+import { freshId } from '../../core/api/context';
 
 let biz: TestBusiness;
 afterEach(async () => biz?.close());
@@ -260,7 +260,7 @@ describe('commission accruals', () => {
           progress: () => {},
         },
         {
-          orderNo: `IMP-${newId().slice(-6)}`,
+          orderNo: `IMP-${freshId().slice(-6)}`,
           orderedOn: '2026-02-01',
           paidOn: '2026-02-02',
           status: 'completed',

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { newId } from '../../core/api/context';
+import { freshId } from '../../core/api/context';
 import { RULE } from '../../core/compliance/report';
 import { newBusiness, type TestBusiness } from '../support/store';
 import { expectRefused } from '../support/customers-fixtures';
@@ -14,7 +14,7 @@ const agent = (name: string, uplineId?: string) =>
   biz.core.invoke('agent.create', { name, tier: 'level1', ...(uplineId ? { uplineId } : {}) });
 
 async function plan(levels: { l1: number; l2: number }): Promise<string> {
-  const id = newId();
+  const id = freshId();
   await biz.store.db
     .insertInto('commission_plans')
     .values({
@@ -173,7 +173,7 @@ describe('compliance.report', () => {
       await trx
         .insertInto('other_income')
         .values({
-          id: newId(),
+          id: freshId(),
           kind: 'franchise',
           amount: -3_000,
           received_on: '2026-02-03',

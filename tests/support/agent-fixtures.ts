@@ -1,6 +1,6 @@
 // Fixtures for commission tests: agents and their closure rows written straight into the store
 // (the agents service is built elsewhere), and small helpers to sell to a credited agent.
-import { newId } from '../../core/api/context';
+import { freshId } from '../../core/api/context';
 import type { TestBusiness } from './store';
 import { addCustomer, addProduct } from './order-fixtures';
 
@@ -16,7 +16,7 @@ export interface AgentFixture {
 
 /** Inserts an agent under `uplineId` and its closure rows (itself at depth 0, every ancestor). */
 export async function addAgent(biz: TestBusiness, a: AgentFixture = {}): Promise<string> {
-  const id = newId();
+  const id = freshId();
   const customerId = a.withCustomer
     ? await addCustomer(biz, { name: `${a.name ?? '代理'}本人` })
     : null;

@@ -1,7 +1,7 @@
 // Fixture rows for the figures tests, written straight into the store the way the services
 // record them: the source rows, then addToPnl once per source in the same transaction.
 import { sql } from 'kysely';
-import { newId } from '../../core/api/context';
+import { freshId } from '../../core/api/context';
 import { addToPnl } from '../../core/figures/rollup';
 import type { ExpenseCategory, FeeKind, IncomeKind } from '../../db/schema';
 import type { TestBusiness } from './store';
@@ -12,7 +12,7 @@ export async function product(
   biz: TestBusiness,
   p: { name: string; sku: string; category?: string },
 ): Promise<string> {
-  const id = newId();
+  const id = freshId();
   await biz.store.db
     .insertInto('products')
     .values({
@@ -36,7 +36,7 @@ export async function customer(
   name: string,
   options: { erased?: boolean } = {},
 ): Promise<string> {
-  const id = newId();
+  const id = freshId();
   await biz.store.db
     .insertInto('customers')
     .values({
@@ -59,7 +59,7 @@ export async function customer(
 }
 
 export async function group(biz: TestBusiness, name: string): Promise<string> {
-  const id = newId();
+  const id = freshId();
   await biz.store.db
     .insertInto('customer_groups')
     .values({
@@ -78,7 +78,7 @@ export async function group(biz: TestBusiness, name: string): Promise<string> {
 }
 
 export async function campaign(biz: TestBusiness, name: string): Promise<string> {
-  const id = newId();
+  const id = freshId();
   await biz.store.db
     .insertInto('campaigns')
     .values({
@@ -131,11 +131,11 @@ let orderNo = 0;
 /** An order with its lines and fee lines; when paid, added to the rollup as the order service does. */
 export async function order(biz: TestBusiness, o: OrderSpec): Promise<RecordedOrder> {
   return biz.store.db.transaction().execute(async (trx) => {
-    const orderId = newId();
+    const orderId = freshId();
     const lines = o.lines.map((l, i) => {
       const net = l.quantity * l.unitPrice - (l.lineDiscount ?? 0);
       return {
-        id: newId(),
+        id: freshId(),
         order_id: orderId,
         line_no: i + 1,
         product_id: l.productId,
@@ -183,7 +183,7 @@ export async function order(biz: TestBusiness, o: OrderSpec): Promise<RecordedOr
     if (lines.length > 0) await trx.insertInto('order_lines').values(lines).execute();
     const feeIds: string[] = [];
     for (const f of o.fees ?? []) {
-      const id = newId();
+      const id = freshId();
       feeIds.push(id);
       await trx
         .insertInto('order_fees')
@@ -201,7 +201,7 @@ export async function order(biz: TestBusiness, o: OrderSpec): Promise<RecordedOr
       await trx
         .insertInto('payments')
         .values({
-          id: newId(),
+          id: freshId(),
           order_id: orderId,
           amount: Math.max(goods + shipping, 1),
           method: 'wechat',
@@ -227,7 +227,7 @@ export interface RefundSpec {
 
 export async function refund(biz: TestBusiness, r: RefundSpec): Promise<string> {
   return biz.store.db.transaction().execute(async (trx) => {
-    const id = newId();
+    const id = freshId();
     const amount = r.lines.reduce((s, l) => s + l.amount, 0) + (r.shipping ?? 0);
     await trx
       .insertInto('refunds')
@@ -246,7 +246,7 @@ export async function refund(biz: TestBusiness, r: RefundSpec): Promise<string> 
       await trx
         .insertInto('refund_lines')
         .values({
-          id: newId(),
+          id: freshId(),
           refund_id: id,
           order_line_id: l.lineId,
           quantity: l.quantity,
@@ -276,7 +276,7 @@ export async function expense(
   },
 ): Promise<string> {
   return biz.store.db.transaction().execute(async (trx) => {
-    const id = newId();
+    const id = freshId();
     await trx
       .insertInto('expenses')
       .values({
@@ -306,7 +306,7 @@ export async function income(
   },
 ): Promise<string> {
   return biz.store.db.transaction().execute(async (trx) => {
-    const id = newId();
+    const id = freshId();
     await trx
       .insertInto('other_income')
       .values({

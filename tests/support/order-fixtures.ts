@@ -1,7 +1,7 @@
 // Fixtures for order, refund and campaign tests: catalog and customer rows written straight
 // into the store (their own services are built elsewhere), stock brought in through the ledger.
 import { expect } from 'vitest';
-import { newId } from '../../core/api/context';
+import { freshId } from '../../core/api/context';
 import { recordMovement } from '../../core/stock/ledger';
 import { rebuildPnl } from '../../db/pnl';
 import type { CallResult } from '../../core/api/dispatcher';
@@ -21,7 +21,7 @@ export interface ProductFixture {
 }
 
 export async function addProduct(biz: TestBusiness, p: ProductFixture = {}): Promise<string> {
-  const id = newId();
+  const id = freshId();
   counter += 1;
   await biz.store.db
     .insertInto('products')
@@ -50,14 +50,18 @@ export async function receiveStock(
   on = '2026-03-01',
 ): Promise<void> {
   await biz.store.db.transaction().execute((trx) =>
-    recordMovement(trx, {
-      productId,
-      kind: 'purchase',
-      quantity,
-      unitCost,
-      occurredOn: on,
-      createdAt: AT,
-    }),
+    recordMovement(
+      trx,
+      {},
+      {
+        productId,
+        kind: 'purchase',
+        quantity,
+        unitCost,
+        occurredOn: on,
+        createdAt: AT,
+      },
+    ),
   );
 }
 
@@ -65,7 +69,7 @@ export async function addCustomer(
   biz: TestBusiness,
   c: { name?: string; ownerAgentId?: string | null } = {},
 ): Promise<string> {
-  const id = newId();
+  const id = freshId();
   await biz.store.db
     .insertInto('customers')
     .values({
@@ -88,7 +92,7 @@ export async function addCustomer(
 }
 
 export async function addGroup(biz: TestBusiness, name = '宝妈群'): Promise<string> {
-  const id = newId();
+  const id = freshId();
   await biz.store.db
     .insertInto('customer_groups')
     .values({
