@@ -30,6 +30,12 @@ export interface RunMutationOptions {
   clock: Clock;
   /** The key its row images are kept under in sync_undo. */
   captureSeq: number;
+  /**
+   * Set when the caller has set capture to captureSeq for a run of mutations and rolls the whole
+   * transaction back if one of them is refused: the mutation then takes no savepoint of its own
+   * (the server's first try at a push, see SyncEngine.push).
+   */
+  inBatch?: boolean;
 }
 
 /**
@@ -41,7 +47,7 @@ export async function runMutation(m: MutationRecord, o: RunMutationOptions): Pro
   if (!def.mutates) throw new Error(`${m.name} does not change anything`);
   const hlc = decodeHlc(m.hlc);
   bindConnection(o.trx, o.sqlite);
-  await withCapture(o.sqlite, o.captureSeq, m.hlc, hlc?.wall ?? 0, (ids) =>
+  const run = (ids: () => string) =>
     def.run(
       {
         db: o.trx,
@@ -53,8 +59,9 @@ export async function runMutation(m: MutationRecord, o: RunMutationOptions): Pro
         ids,
       },
       input,
-    ),
-  );
+    );
+  if (o.inBatch === true) await run(mutationIds(m.hlc, hlc?.wall ?? 0));
+  else await withCapture(o.sqlite, o.captureSeq, m.hlc, hlc?.wall ?? 0, run);
 }
 
 /**
