@@ -34,6 +34,7 @@ export type SyncProblem =
   | 'choose-workspace' // sign-in: the login belongs to several workspaces
   | 'store-has-data' // sign-in: this store and the workspace both hold a business
   | 'store-not-empty' // join: agents join from a new, empty store
+  | 'workspace-in-use' // first upload: the cloud business already holds other devices' changes
   | 'wrong-server' // the address answers, but is not a QunDesk sync server
   | 'forbidden' // the role may not do this (e.g. an agent asking for owner data)
   | 'not-found'
@@ -73,6 +74,8 @@ export function syncProblemOf(err: unknown, op: SyncOp): SyncProblem | null {
       case 'refused':
         if (code === 'FORBIDDEN')
           return op === 'join' ? 'invite-invalid' : op === 'signIn' ? 'not-member' : 'forbidden';
+        // On a sync, only the first upload answers CONFLICT (the workspace is no longer empty).
+        if (code === 'CONFLICT' && op === 'sync') return 'workspace-in-use';
         if (code === 'CONFLICT')
           return op === 'join' && /member/i.test(msg) ? 'already-member' : 'email-taken';
         if (code === 'INVALID_STATE' && op === 'signIn') return 'choose-workspace';
@@ -101,6 +104,8 @@ function statusTextProblem(message: string): SyncProblem | null {
   if (/access token|refresh token|unknown device/i.test(message)) return 'unauthorized';
   if (/too many requests|rate limit|HTTP 429/i.test(message)) return 'rate-limited';
   if (/expects change \d+/.test(message)) return 'seq-gap';
+  if (/workspace is already in use|already uploading a business/i.test(message))
+    return 'workspace-in-use';
   if (/larger than this route accepts/i.test(message)) return 'too-large';
   if (
     /internal server error|HTTP 5\d\d|unreadable answer|acknowledged nothing|unavailable/i.test(

@@ -71,6 +71,7 @@ const PROBLEMS: SyncProblem[] = [
   'choose-workspace',
   'store-has-data',
   'store-not-empty',
+  'workspace-in-use',
   'wrong-server',
   'forbidden',
   'not-found',

@@ -99,6 +99,8 @@ export const messages = {
       'choose-workspace': '该账号属于多个云端店铺，无法自动选择。',
       'store-has-data': '本机已有店铺数据，云端店铺也有数据：请在新的空白数据文件中登录。',
       'store-not-empty': '请在新的空白数据文件中以代理身份加入。',
+      'workspace-in-use':
+        '这个云端店铺已有其他设备同步的更改，本机的店铺无法再上传到这里（两份店铺数据不能合并）。本机数据不会丢失：请退出登录，再用另一个邮箱「创建云端店铺」。',
       'wrong-server': '该地址不是 QunDesk 同步服务器，请检查服务器地址。',
       forbidden: '没有权限：只有店主可以这样做。',
       'not-found': '服务器上找不到该项。',
@@ -264,6 +266,8 @@ export const messages = {
       'store-has-data':
         'This store already holds a business and so does the cloud business: sign in from a new, empty store.',
       'store-not-empty': 'Join as an agent from a new, empty store.',
+      'workspace-in-use':
+        "This cloud business already has changes synced from another device, so this computer's business can no longer be uploaded to it (two businesses cannot be merged). Nothing on this computer is lost: sign out, then create a cloud business with another email.",
       'wrong-server': 'This address is not a QunDesk sync server: check the server address.',
       forbidden: 'Not allowed: only the owner can do this.',
       'not-found': 'The server has no such item.',

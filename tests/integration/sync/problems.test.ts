@@ -117,6 +117,47 @@ describe('sync problems against the real server (sqlite)', () => {
     expect(f).toMatchObject({ problem: 'email-taken', code: 'CONFLICT' });
   });
 
+  it('a business uploaded after another device wrote to the workspace: workspace-in-use', async () => {
+    // A signs up with its business; before its first upload, B (an empty store) signs in to
+    // the same account and syncs a change. A's upload is refused from then on: two businesses
+    // cannot be merged, and the words say what to do (it used to read as "email taken").
+    const a = device('upload-a');
+    const b = device('upload-b');
+    devices.push(a, b);
+    await a.core.invoke('workspace.init', { name: '甲店' });
+    await a.core.invoke('customer.create', { name: '张三' });
+    await a.core.invoke('sync.signIn', {
+      serverUrl: server.url,
+      email: 'upload@example.com',
+      password: PASSWORD,
+      deviceName: 'a',
+      createWorkspace: true,
+      workspaceName: '甲店',
+    });
+    a.refreshCore();
+    await b.core.invoke('sync.signIn', {
+      serverUrl: server.url,
+      email: 'upload@example.com',
+      password: PASSWORD,
+      deviceName: 'b',
+    });
+    b.refreshCore();
+    await b.core.invoke('customer.create', { name: '李四' });
+    expect(await b.core.invoke('sync.now', {})).toMatchObject({ status: 'up-to-date' });
+
+    const now = await a.core.invoke('sync.now', {});
+    expect(now).toMatchObject({ status: 'error', problem: 'workspace-in-use' });
+    expect(now.message).toMatch(/already in use/);
+    expect(await a.core.invoke('sync.status', {})).toMatchObject({
+      status: 'error',
+      problem: 'workspace-in-use',
+    });
+    expect(syncStatusProblem('error', now.message)).toBe('workspace-in-use');
+    // Nothing of A's business was lost on the device.
+    const names = (await a.core.invoke('customer.list', {})).rows.map((c) => c.name);
+    expect(names).toContain('张三');
+  });
+
   it('an address that is not a sync server: wrong-server', async () => {
     const d = device('wrong-server');
     devices.push(d);
