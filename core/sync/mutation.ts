@@ -45,7 +45,7 @@ export interface RunMutationOptions {
 export async function runMutation(m: MutationRecord, o: RunMutationOptions): Promise<void> {
   const { def, input } = prepareCall(m.name, m.args, o.actor);
   if (!def.mutates) throw new Error(`${m.name} does not change anything`);
-  const hlc = decodeHlc(m.hlc);
+  const wall = decodeHlc(m.hlc)?.wall ?? 0;
   bindConnection(o.trx, o.sqlite);
   const run = (ids: () => string) =>
     def.run(
@@ -60,8 +60,8 @@ export async function runMutation(m: MutationRecord, o: RunMutationOptions): Pro
       },
       input,
     );
-  if (o.inBatch === true) await run(mutationIds(m.hlc, hlc?.wall ?? 0));
-  else await withCapture(o.sqlite, o.captureSeq, m.hlc, hlc?.wall ?? 0, run);
+  if (o.inBatch === true) await run(mutationIds(m.hlc, wall));
+  else await withCapture(o.sqlite, o.captureSeq, m.hlc, wall, run);
 }
 
 /**

@@ -78,16 +78,16 @@ export class SyncEngine {
     // First as one batch, without a savepoint per mutation (SAVEPOINT, RELEASE and turning
     // capture on and off were about a tenth of replaying an order). A refusal rolls the whole
     // try back, and the push runs again mutation by mutation, each in its own savepoint.
-    try {
-      return await this.withWorkspace(auth.workspaceId, (strx, mtrx, mirror, cursor) =>
-        this.pushIn(strx, mtrx, mirror, cursor, auth, body, true),
+    const attempt = (inBatch: boolean) =>
+      this.withWorkspace(auth.workspaceId, (strx, mtrx, mirror, cursor) =>
+        this.pushIn(strx, mtrx, mirror, cursor, auth, body, inBatch),
       );
+    try {
+      return await attempt(true);
     } catch (err) {
       if (!(err instanceof RefusedInBatch)) throw err;
     }
-    return this.withWorkspace(auth.workspaceId, (strx, mtrx, mirror, cursor) =>
-      this.pushIn(strx, mtrx, mirror, cursor, auth, body, false),
-    );
+    return attempt(false);
   }
 
   /**
