@@ -62,6 +62,10 @@ async function openSqlite(file: string): Promise<ServerDb> {
   const sqlite = new Database(file);
   try {
     applyPragmas(sqlite);
+    // A server acknowledges a push only once it is on disk: with WAL and NORMAL, a power cut or
+    // an OS crash could take back the last pushes after devices were told they were applied
+    // (and hand their versions out again). FULL syncs the log at every commit.
+    sqlite.pragma('synchronous = FULL');
   } catch (err) {
     sqlite.close();
     throw err;
