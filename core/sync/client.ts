@@ -103,6 +103,31 @@ export class SyncHttpError extends Error {
   }
 }
 
+/**
+ * The server's history went back (its data was restored from an older copy): the device stops
+ * syncing with it, changing nothing, rather than drift apart from it. Tried again like any
+ * refusal, it syncs on once the server's newest data is put back.
+ */
+function serverBehind(detail: string): SyncHttpError {
+  const message = `The sync server's data is older than this device's (${detail}): it was probably restored from an older copy. This device stopped syncing and changed nothing; put the server's newest data back.`;
+  return new SyncHttpError('refused', message, undefined, { code: 'SERVER_BEHIND', message });
+}
+
+/** fetch's failure on a connection the other side had closed or reset. */
+function closedConnection(err: unknown): boolean {
+  const code = (err as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET';
+}
+
+/**
+ * Requests that may be sent twice: reads, and pushes and pulls (a push the server has already
+ * applied is answered with its results again). Not sign-in or a token refresh: a refresh token
+ * used twice signs the device out.
+ */
+function repeatable(method: 'GET' | 'POST', url: string): boolean {
+  return method === 'GET' || /\/v1\/sync\/(push|pull)$/.test(new URL(url).pathname);
+}
+
 const BACKOFF_BASE_MS = 1000;
 const BACKOFF_MAX_MS = 5 * 60_000;
 /** Cycles in a row within one syncOnce (new mutations made while syncing). */
@@ -269,22 +294,37 @@ export class SyncClient {
     token: string | null,
     signal: AbortSignal,
   ): Promise<Response> {
-    try {
-      return await this.fetchFn(url, {
+    const json = body === undefined ? undefined : JSON.stringify(body);
+    const go = () =>
+      this.fetchFn(url, {
         method,
         headers: {
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(json === undefined ? {} : { 'content-type': 'application/json' }),
           ...(token ? { authorization: `Bearer ${token}` } : {}),
         },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(json === undefined ? {} : { body: json }),
         signal,
       });
+    let failed: unknown;
+    try {
+      return await go();
     } catch (err) {
-      throw new SyncHttpError(
-        'offline',
-        `The sync server cannot be reached: ${(err as Error).message}`,
-      );
+      failed = err;
     }
+    // A kept-alive connection the server closed while idle (a restart, a deploy) fails the
+    // first request written to it: a request that may go out twice is sent again at once,
+    // instead of the device reading as offline until its next try.
+    if (closedConnection(failed) && !signal.aborted && repeatable(method, url)) {
+      try {
+        return await go();
+      } catch (err) {
+        failed = err;
+      }
+    }
+    throw new SyncHttpError(
+      'offline',
+      `The sync server cannot be reached: ${(failed as Error).message}`,
+    );
   }
 
   /** An authorized call; refreshes the access token once when it has expired. */
@@ -630,6 +670,12 @@ export class SyncClient {
         this.requestTimeoutMs + importRows * PUSH_WAIT_MS_PER_IMPORT_ROW,
       );
       const before = Number(await this.read(() => this.state('acked_seq') ?? 0));
+      // Fewer of this device's changes than the server acknowledged before: nothing of the
+      // answer is recorded (acknowledging less would send them again into an older history).
+      if (res.lastAppliedSeq < before)
+        throw serverBehind(
+          `it holds this device's changes up to ${res.lastAppliedSeq}, after acknowledging up to ${before}`,
+        );
       await recordPushResults(this.store, res.results, res.lastAppliedSeq, this.clock.now());
       if (res.lastAppliedSeq <= before && !res.gap)
         throw new SyncHttpError('server', 'The server acknowledged nothing of this push');
@@ -673,6 +719,12 @@ export class SyncClient {
     );
     for (;;) {
       const page = await asked;
+      // A checkpoint below what this device has already pulled: laying the page down would
+      // move the device back to that older history and keep rows the server no longer has.
+      if (page.checkpoint < s.since)
+        throw serverBehind(
+          `it is at change ${page.checkpoint} of the business, this device has pulled up to ${s.since}`,
+        );
       // The next page is asked for while this one is laid down: its token is in this page, and
       // it is used only once this page is committed (the same request a resumed pull makes).
       const ahead = page.next === null ? null : ask(page.checkpoint, page.next);

@@ -43,6 +43,7 @@ export type SyncProblem =
   | 'rate-limited' // too many requests: wait a moment
   | 'server-error' // the server failed (5xx, unreadable answer)
   | 'seq-gap' // the server expects changes this device no longer holds
+  | 'server-behind' // the server's data is older than this device's (restored from a backup)
   | 'refused' // any other refusal
   | 'unknown';
 
@@ -72,6 +73,7 @@ export function syncProblemOf(err: unknown, op: SyncOp): SyncProblem | null {
         if (err.status === 429 || code === 'RATE_LIMITED') return 'rate-limited';
         return 'server-error';
       case 'refused':
+        if (code === 'SERVER_BEHIND') return 'server-behind';
         if (code === 'FORBIDDEN')
           return op === 'join' ? 'invite-invalid' : op === 'signIn' ? 'not-member' : 'forbidden';
         // On a sync, only the first upload answers CONFLICT (the workspace is no longer empty).
@@ -103,6 +105,7 @@ function statusTextProblem(message: string): SyncProblem | null {
   if (/^not signed in$|not signed in to a sync server/i.test(message)) return 'not-signed-in';
   if (/access token|refresh token|unknown device/i.test(message)) return 'unauthorized';
   if (/too many requests|rate limit|HTTP 429/i.test(message)) return 'rate-limited';
+  if (/sync server's data is older than this device's/i.test(message)) return 'server-behind';
   if (/expects change \d+/.test(message)) return 'seq-gap';
   if (/workspace is already in use|already uploading a business/i.test(message))
     return 'workspace-in-use';

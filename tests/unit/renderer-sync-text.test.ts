@@ -80,6 +80,7 @@ const PROBLEMS: SyncProblem[] = [
   'rate-limited',
   'server-error',
   'seq-gap',
+  'server-behind',
   'refused',
   'unknown',
 ];

@@ -109,6 +109,8 @@ export const messages = {
       'rate-limited': '请求过于频繁，请稍等一分钟再试。',
       'server-error': '同步服务器出错，稍后会自动重试。',
       'seq-gap': '服务器需要的更改在本机已不存在，请退出后重新登录。',
+      'server-behind':
+        '同步服务器上的数据比本机旧，可能是用旧备份恢复过。为保护你的记录，本机已停止同步，没有改动任何数据，之后记录的内容也都会保留。请让管理服务器的人恢复最新的数据，恢复后会自动继续同步。',
       refused: '服务器拒绝了这个请求。',
       unknown: '同步失败。',
     } satisfies Record<SyncProblem, string>,
@@ -277,6 +279,8 @@ export const messages = {
       'server-error': 'The sync server failed; it will be tried again shortly.',
       'seq-gap':
         'The server expects changes this device no longer holds. Sign out and sign in again.',
+      'server-behind':
+        "The sync server's data is older than this computer's: it was probably restored from an old backup. To protect your records this computer stopped syncing and changed nothing; what you record meanwhile is kept. Ask whoever runs the server to put back its newest data; syncing then resumes by itself.",
       refused: 'The server refused the request.',
       unknown: 'Sync failed.',
     } satisfies Record<SyncProblem, string>,

@@ -3,8 +3,9 @@
 // server's own text stays the message. Checked against the real server's answers (wrong
 // password, used invite code, taken email, revoked device, old client, rate limit, no server,
 // silent server) so the codes follow what the server and the client actually say.
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { AppError } from '../../../core/api/errors';
 import { createCore } from '../../../core/api/dispatcher';
 import { openStore, type Store } from '../../../db/store';
 import { SyncClient, SyncHttpError } from '../../../core/sync/client';
+import { getState } from '../../../core/sync/device';
 import {
   attachSyncClient,
   syncProblemOf,
@@ -365,6 +367,110 @@ describe('sync problems: rate limit and a silent server', () => {
     expect(f.problem).toBe('timeout');
     expect(f.message).toMatch(/cannot be reached/);
     await client.close();
+  });
+});
+
+describe('a server restored from an older copy of its data (sqlite)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'qd-restore-'));
+  const file = join(dir, 'server.sqlite');
+  const jwtSecret = 'restore-test-secret-of-enough-length';
+  let db: ServerDb;
+  let app: Awaited<ReturnType<typeof buildServer>>;
+  let port = 0;
+  let d: Device;
+
+  const start = async () => {
+    db = await createServerDb({ file });
+    app = await buildServer({ db, rateLimit: false, jwtSecret });
+    await app.listen({ host: '127.0.0.1', port });
+    const address = app.server.address();
+    port = typeof address === 'object' && address ? address.port : 0;
+  };
+  /** Stops the server, puts `copy` in place of its file, and starts it again on the same port. */
+  const restore = async (copy: string) => {
+    await app.close();
+    await db.destroy();
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+    copyFileSync(copy, file);
+    await start();
+  };
+  const copyOfServer = async (name: string) => {
+    const copy = join(dir, name);
+    await sql`VACUUM INTO ${copy}`.execute(db.db);
+    return copy;
+  };
+  const names = async () =>
+    (await d.core.invoke('customer.list', {})).rows.map((c) => c.name).sort();
+  const deviceState = () => ({
+    cursor: getState(d.store.sqlite, 'cursor'),
+    acked: getState(d.store.sqlite, 'acked_seq'),
+    outbox: d.store.sqlite.prepare('SELECT count(*) FROM sync_outbox').pluck().get(),
+  });
+
+  beforeAll(async () => {
+    await start();
+    d = device('restored');
+    await d.core.invoke('workspace.init', { name: '丙店' });
+    await d.core.invoke('sync.signIn', {
+      serverUrl: `http://127.0.0.1:${port}`,
+      email: 'restore@example.com',
+      password: PASSWORD,
+      deviceName: 'd',
+      createWorkspace: true,
+      workspaceName: '丙店',
+    });
+    d.refreshCore();
+  });
+
+  afterAll(async () => {
+    await d.dispose();
+    await app.close();
+    await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the device stops with server-behind, changes nothing, and syncs on once the newest data is back', async () => {
+    await d.core.invoke('customer.create', { name: '王五' });
+    expect(await d.core.invoke('sync.now', {})).toMatchObject({ status: 'up-to-date' });
+    const older = await copyOfServer('older.sqlite');
+    await d.core.invoke('customer.create', { name: '赵六' });
+    expect(await d.core.invoke('sync.now', {})).toMatchObject({ status: 'up-to-date' });
+    const newest = await copyOfServer('newest.sqlite');
+
+    // The server goes back to the older copy: it has no 赵六 and an older cursor.
+    await restore(older);
+    const before = deviceState();
+
+    // Nothing to push: the pull finds the server behind this device.
+    const pulled = await d.core.invoke('sync.now', {});
+    expect(pulled).toMatchObject({ status: 'error', problem: 'server-behind' });
+    expect(pulled.message).toMatch(/older than this device's/);
+    expect(syncStatusProblem('error', pulled.message)).toBe('server-behind');
+    expect(await d.core.invoke('sync.status', {})).toMatchObject({ problem: 'server-behind' });
+    expect(deviceState()).toEqual(before);
+    expect(await names()).toEqual(['王五', '赵六']);
+
+    // A change made meanwhile: the push finds the server holding fewer of this device's changes
+    // than it acknowledged, records nothing, and the change stays to be sent.
+    await d.core.invoke('customer.create', { name: '孙七' });
+    const pushed = await d.core.invoke('sync.now', {});
+    expect(pushed).toMatchObject({ status: 'error', problem: 'server-behind' });
+    expect(deviceState()).toEqual({ ...before, outbox: Number(before.outbox) + 1 });
+    expect(await names()).toEqual(['孙七', '王五', '赵六']);
+    const onServer = async () =>
+      (
+        await sql<{ data: string }>`SELECT data FROM sync_rows WHERE tbl = 'customers'`.execute(
+          db.db,
+        )
+      ).rows.map((r) => (JSON.parse(r.data) as { name: string }).name);
+    expect(await onServer()).toEqual(['王五']);
+
+    // The newest data put back: the device syncs on, and the change made meanwhile goes up.
+    await restore(newest);
+    expect(await d.core.invoke('sync.now', {})).toMatchObject({ status: 'up-to-date' });
+    expect((await onServer()).sort()).toEqual(['孙七', '王五', '赵六']);
+    expect(await names()).toEqual(['孙七', '王五', '赵六']);
+    expect(deviceState().outbox).toBe(0);
   });
 });
 
