@@ -24,7 +24,7 @@ export class BenchDevice {
   core: Core;
   /** Every request the client made, in order (cleared by the caller between phases). */
   requests: RequestTiming[] = [];
-  /** Requests repeated after a reset connection. */
+  /** Requests that met a reset connection (the client sends a push or pull again). */
   retries = 0;
 
   /** `from`: a store file to start from (copied), e.g. a demo business; else a new store. */
@@ -53,15 +53,14 @@ export class BenchDevice {
           res = await fetch(url, init);
         } catch (err) {
           // A keep-alive socket the server closed while this process was busy recording (both
-          // ends share one event loop here) is reset on reuse; a push or pull is safe to repeat
-          // (seqs, cursors), and the app's client would retry too. Once, counted, logged.
+          // ends share one event loop here) is reset on reuse: the client sends a push or pull
+          // again at once (core/sync/client.ts). Counted and logged here.
           const cause = (err as { cause?: { code?: string; message?: string } }).cause;
           process.stderr.write(
-            `[bench] ${new URL(url).pathname} failed after ${Math.round(performance.now() - start)} ms (${cause?.code ?? ''} ${cause?.message ?? String(err)}); retrying once\n`,
+            `[bench] ${new URL(url).pathname} failed after ${Math.round(performance.now() - start)} ms (${cause?.code ?? ''} ${cause?.message ?? String(err)})\n`,
           );
-          if (cause?.code !== 'ECONNRESET') throw err;
-          this.retries += 1;
-          res = await fetch(url, init);
+          if (cause?.code === 'ECONNRESET' || cause?.code === 'UND_ERR_SOCKET') this.retries += 1;
+          throw err;
         }
         const path = new URL(url).pathname;
         if (path === '/v1/sync/snapshot') {

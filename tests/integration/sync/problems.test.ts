@@ -2,7 +2,8 @@
 // `problem` on sync.status / sync.now) that the renderer words in the user's language; the
 // server's own text stays the message. Checked against the real server's answers (wrong
 // password, used invite code, taken email, revoked device, old client, rate limit, no server,
-// silent server) so the codes follow what the server and the client actually say.
+// silent server, a server restored from an older copy) so the codes follow what the server and
+// the client actually say.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
