@@ -7,7 +7,7 @@
 // answer in every zone. "Today" and the day an instant falls on follow the business's time zone
 // (a setting, defaulting to the machine's), through @date-fns/tz.
 import { addDays as addDaysTo, addYears as addYearsTo, format, parseISO } from 'date-fns';
-import { tz, tzOffset } from '@date-fns/tz';
+import { TZDate, tz, tzOffset } from '@date-fns/tz';
 import { utc } from '@date-fns/utc';
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -89,4 +89,18 @@ export function dayAt(instant: Date | number | string, zone: DayZone = {}): stri
     return new Date(at.getTime() + zone.utcOffsetMinutes * 60_000).toISOString().slice(0, 10);
   if (zone.timeZone !== undefined) return format(at, 'yyyy-MM-dd', { in: tz(zone.timeZone) });
   return format(at, 'yyyy-MM-dd');
+}
+
+/** The instant a day begins in a zone, as ISO-8601 UTC text (to compare with stored times). */
+export function startOfDayAt(day: string, zone: DayZone = {}): string {
+  const [y, m, d] = [
+    Number(day.slice(0, 4)),
+    Number(day.slice(5, 7)) - 1,
+    Number(day.slice(8, 10)),
+  ];
+  if (zone.utcOffsetMinutes !== undefined)
+    return new Date(Date.UTC(y, m, d) - zone.utcOffsetMinutes * 60_000).toISOString();
+  const start =
+    zone.timeZone !== undefined ? new TZDate(y, m, d, zone.timeZone) : new Date(y, m, d);
+  return new Date(start.getTime()).toISOString();
 }
