@@ -72,6 +72,9 @@ export function csvLine(
 ): string {
   return stringify([cells as Value[]], {
     record_delimiter: '\r\n',
+    // A line break inside a cell (a note over two lines) is quoted too: csv-stringify quotes
+    // only the record delimiter itself once one is set.
+    quote_record_delimiter: true,
     escape_formulas: true,
     cast: { number: (n, context) => number(n, context.index) },
   });
