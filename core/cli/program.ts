@@ -2,7 +2,7 @@
 // (workspace.init, demo.generate, import.run, figures.pnl, report.export, export.run, or any
 // method by name). Exit codes: 0 done, 1 the operation failed, 2 bad usage.
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Core } from '../api/dispatcher';
@@ -261,7 +261,7 @@ function buildProgram(io: CliIo, progress: Progress): Command {
       ) => {
         if (opts.format === 'xlsx' && !opts.out)
           throw new UsageError('--format xlsx needs --out FILE.xlsx');
-        await withCore(cmd, false, async (core) => {
+        await withCore(cmd, false, async (core, storeFile) => {
           const range = { from: opts.from, to: opts.to, by: opts.by };
           if (opts.format === 'csv' || opts.format === 'xlsx') {
             const format = opts.format;
@@ -289,7 +289,8 @@ function buildProgram(io: CliIo, progress: Progress): Command {
           const text =
             opts.format === 'json' ? `${JSON.stringify(value, null, 2)}\n` : pnlText(value);
           if (opts.out) {
-            writeFileSync(resolve(opts.out), text, 'utf8');
+            const { writeOutputText } = await import('../exports/output');
+            await writeOutputText(opts.out, text, { store: [storeFile], field: '--out' });
             io.out(`Wrote the P&L to ${resolve(opts.out)}\n`);
           } else {
             io.out(text);
@@ -317,7 +318,7 @@ function buildProgram(io: CliIo, progress: Progress): Command {
       ) => {
         if (opts.format === 'xlsx' && !opts.out)
           throw new UsageError('--format xlsx needs --out FILE.xlsx');
-        await withCore(cmd, false, async (core) => {
+        await withCore(cmd, false, async (core, storeFile) => {
           const range = {
             from: opts.from,
             to: opts.to,
@@ -344,7 +345,8 @@ function buildProgram(io: CliIo, progress: Progress): Command {
               ? `${JSON.stringify(value, null, 2)}\n`
               : commissionReportText(value);
           if (opts.out) {
-            writeFileSync(resolve(opts.out), text, 'utf8');
+            const { writeOutputText } = await import('../exports/output');
+            await writeOutputText(opts.out, text, { store: [storeFile], field: '--out' });
             io.out(`Wrote the commissions report to ${resolve(opts.out)}\n`);
           } else {
             io.out(text);

@@ -8,6 +8,7 @@ import { basisPoints, day, id, optionalText, page, requiredText, text } from '..
 import { workspaceCurrency } from '../workspace/settings';
 import { APP_VERSION } from '../exports/about';
 import { exportFormat, writeTable } from '../exports/write';
+import { openDatabaseFiles } from '../exports/output';
 import {
   DEPTH_RULE,
   MAX_UPLINE_LEVELS,
@@ -271,6 +272,7 @@ export const commissionsMethods = {
           file: input.file,
           format,
           decimals,
+          store: openDatabaseFiles(ctx.sqlite),
           notes: {
             subject: '佣金报表 (commissions)',
             filters: `计提日 accrued ${report.from} .. ${report.to}${input.agentId ? `; 代理 agent ${input.agentId}` : ''}; 状态截至 status as of ${report.asOf}`,
@@ -373,6 +375,7 @@ export const commissionsMethods = {
           file: input.file,
           format,
           decimals,
+          store: openDatabaseFiles(ctx.sqlite),
           notes: {
             subject: `佣金结算单 (commission statement) ${s.agentName}`,
             filters: `结算单 settlement ${s.id}; 代理 agent ${s.agentId}; 期间 period ${s.periodFrom} .. ${s.periodTo}; 状态 ${s.status}`,

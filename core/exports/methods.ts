@@ -13,6 +13,7 @@ import { withDateRange } from '../figures/periods';
 import { DIMENSION_BREAKDOWNS, TIME_BREAKDOWNS, pnlReport } from '../figures/report';
 import { APP_VERSION } from './about';
 import { exportFormat, writeTable, type ExportFormat } from './write';
+import { openDatabaseFiles } from './output';
 import { rangeText, type DayRange } from './ranges';
 import type { ExportNotes, ExportTable } from './table';
 import { countOrderLines, ordersTable } from './orders';
@@ -73,6 +74,7 @@ async function write(
     ...target,
     decimals,
     notes,
+    store: openDatabaseFiles(ctx.sqlite),
     onRows(done) {
       const step = table.rowCount === 0 ? 100 : Math.floor((done * 100) / table.rowCount);
       if (step !== lastStep) {

@@ -1,14 +1,20 @@
 // Writes an export table as CSV (UTF-8 with BOM so Excel shows Chinese; RFC 4180 quoting by
 // csv-stringify) or XLSX (exceljs streaming: real number and date cells, a bold header, a
 // totals row, and an 'About' sheet). The file appears only when complete: it is written beside
-// the target and renamed, so a failed export never leaves half a file under the seller's name.
+// the target and renamed (output.ts), so a failed export never leaves half a file under the
+// seller's name, and never lands on the open store.
+//
+// Every CSV cell is written by csvLine, which neutralises spreadsheet formulas (OWASP's rule
+// for CSV injection): a text cell beginning with =, +, -, @, tab or CR (or their full-width
+// forms) gets a leading ' so Excel or WPS shows it as text instead of running it. Numbers are
+// passed to it as numbers and stay as they are (-28.90 is an amount, not a formula). The
+// import reads the ' back off (imports/sheet.ts), so an export imports back unchanged.
 import { createWriteStream } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
-import { dirname, extname } from 'node:path';
+import { extname } from 'node:path';
 import { once } from 'node:events';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
-import { fieldError, notFound } from '../api/errors';
+import { fieldError } from '../api/errors';
 import { formatAmount, toMajor } from '../money';
 import {
   ColumnTotals,
@@ -19,6 +25,7 @@ import {
   type ExportTable,
   type Value,
 } from './table';
+import { checkOutputFile, replaceAtomically } from './output';
 
 export type ExportFormat = 'csv' | 'xlsx';
 
@@ -35,6 +42,8 @@ export interface WriteOptions {
   format: ExportFormat;
   decimals: number;
   notes: ExportNotes;
+  /** The open store's database files, which no export may overwrite (openDatabaseFiles). */
+  store: readonly string[];
   /** Called with the rows written so far. */
   onRows: (done: number) => void;
 }
@@ -43,28 +52,32 @@ export async function writeTable(
   table: ExportTable,
   options: WriteOptions,
 ): Promise<{ rows: number }> {
-  const folder = dirname(options.file);
-  const info = await stat(folder).catch(() => null);
-  if (!info?.isDirectory()) throw notFound('Folder', folder);
-  const partial = `${options.file}.partial`;
-  try {
-    const rows =
-      options.format === 'csv'
-        ? await writeCsv(table, partial, options)
-        : await writeXlsx(table, partial, options);
-    await rename(partial, options.file);
-    return { rows };
-  } catch (err) {
-    await rm(partial, { force: true });
-    throw err;
-  }
+  const target = await checkOutputFile(options.file, { store: options.store, field: 'file' });
+  const rows = await replaceAtomically(target, (temporary) =>
+    options.format === 'csv'
+      ? writeCsv(table, temporary, options)
+      : writeXlsx(table, temporary, options),
+  );
+  return { rows };
 }
 
-/** A value as CSV text: amounts in major units with the currency's decimals. */
-function csvText(column: Column, v: Value, decimals: number): string {
-  if (v === null) return '';
-  if (column.type === 'amount' && typeof v === 'number') return formatAmount(v, decimals);
-  return String(v);
+/**
+ * One CSV record (CRLF-terminated, RFC 4180 quoting): the one place every CSV the app writes
+ * goes through. Text that a spreadsheet would run as a formula is neutralised with a leading
+ * ' (csv-stringify's escape_formulas); numbers are written by `number` and never touched.
+ */
+export function csvLine(
+  cells: readonly Value[],
+  number: (n: number, column: number) => string = String,
+): string {
+  return stringify([cells as Value[]], {
+    record_delimiter: '\r\n',
+    // A line break inside a cell (a note over two lines) is quoted too: csv-stringify quotes
+    // only the record delimiter itself once one is set.
+    quote_record_delimiter: true,
+    escape_formulas: true,
+    cast: { number: (n, context) => number(n, context.index) },
+  });
 }
 
 async function writeCsv(table: ExportTable, file: string, o: WriteOptions): Promise<number> {
@@ -77,13 +90,14 @@ async function writeCsv(table: ExportTable, file: string, o: WriteOptions): Prom
     if (!out.write(text)) await Promise.race([once(out, 'drain'), failed]);
   };
   const totals = new ColumnTotals(table.columns);
+  // Amounts in major units with the currency's decimals; counts as they are.
   const line = (cells: Value[]) =>
-    stringify([cells.map((v, i) => csvText(table.columns[i]!, v, o.decimals))], {
-      record_delimiter: '\r\n',
-    });
+    csvLine(cells, (n, i) =>
+      table.columns[i]?.type === 'amount' ? formatAmount(n, o.decimals) : String(n),
+    );
 
   await write('\uFEFF');
-  await write(stringify([table.columns.map((c) => c.header)], { record_delimiter: '\r\n' }));
+  await write(csvLine(table.columns.map((c) => c.header)));
   let done = 0;
   for await (const page of table.pages()) {
     await write(page.map((r) => line(r)).join(''));
@@ -95,10 +109,9 @@ async function writeCsv(table: ExportTable, file: string, o: WriteOptions): Prom
   // A blank line, then the notes: what, which filters, when, which version.
   await write('\r\n');
   await write(
-    stringify(
-      noteLines(o.notes).map((n) => [n]),
-      { record_delimiter: '\r\n' },
-    ),
+    noteLines(o.notes)
+      .map((n) => csvLine([n]))
+      .join(''),
   );
   out.end();
   await Promise.race([once(out, 'finish'), failed]);

@@ -105,8 +105,19 @@ async function readCsv(file: string): Promise<Omit<Sheet, 'format'>> {
  * text (and leading zeros); that wrapper is not part of the value.
  */
 function csvCell(field: string): Cell {
-  const text = /^="(.*)"$/s.exec(field)?.[1] ?? field;
+  const text = unguardFormula(/^="(.*)"$/s.exec(field)?.[1] ?? field);
   return text.trim() === '' ? null : text;
+}
+
+/**
+ * Text as it was before an export neutralised it as a formula: QunDesk's CSV exports (and
+ * other careful tools) write a text cell beginning with =, +, -, @, tab or CR (or their
+ * full-width forms) with a leading ', so a spreadsheet shows it instead of running it. That
+ * ' is not part of the value: an exported note '=1+1 imports back as =1+1, and is neutralised
+ * again when exported again. Only a ' before one of those characters is taken off.
+ */
+export function unguardFormula(text: string): string {
+  return /^'[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(text) ? text.slice(1) : text;
 }
 
 async function readXlsx(file: string): Promise<Omit<Sheet, 'format'>> {
@@ -141,7 +152,7 @@ function xlsxCell(cell: ExcelJS.Cell): Cell {
 
 function plainValue(v: ExcelJS.CellValue | undefined): Cell {
   if (v === null || v === undefined) return null;
-  if (typeof v === 'string') return v.trim() === '' ? null : v;
+  if (typeof v === 'string') return v.trim() === '' ? null : unguardFormula(v);
   if (typeof v === 'number' || typeof v === 'boolean' || v instanceof Date) return v;
   if (typeof v === 'object') {
     if ('richText' in v) return plainValue(v.richText.map((t) => t.text).join(''));

@@ -4,7 +4,9 @@ import { method, type AnyMethod } from '../api/define';
 import { inTransaction, newId, nowIso, today } from '../api/context';
 import { AppError } from '../api/errors';
 import { CURRENCY_CODES } from '../money';
+import { rm } from 'node:fs/promises';
 import { backupStore, checkIntegrity } from '../../db/store';
+import { checkOutputFile, openDatabaseFiles, replaceAtomically } from '../exports/output';
 import { LATEST_VERSION } from '../../db/migrations';
 import { readSettings, requireSettings, timeZoneInUse, writeSettings } from './settings';
 import { isTimeZone } from '../shared/days';
@@ -100,7 +102,20 @@ export const workspaceMethods = {
     mutates: false,
     input: z.object({ to: z.string().trim().min(1) }),
     async run(ctx, input) {
-      backupStore(ctx.sqlite, input.to);
+      // Never onto the open store or its -wal/-shm files; an older backup may be replaced, by
+      // a rename once the new copy is complete (its stale -wal/-shm removed first, so they
+      // are never replayed into the new copy).
+      const target = await checkOutputFile(input.to, {
+        store: openDatabaseFiles(ctx.sqlite),
+        field: 'to',
+        mayReplaceDatabase: true,
+      });
+      await replaceAtomically(target, async (temporary) => {
+        backupStore(ctx.sqlite, temporary);
+        for (const suffix of ['-wal', '-shm', '-journal']) {
+          await rm(`${target}${suffix}`, { force: true });
+        }
+      });
       return { file: input.to };
     },
   }),

@@ -28,9 +28,13 @@ function removeWithSidecars(file: string): void {
   for (const f of [file, ...sidecars(file)]) rmSync(f, { force: true });
 }
 
-/** Writes a consistent copy of the live store to `to` (VACUUM INTO needs a fresh file). */
+/**
+ * Writes a consistent copy of the live store to `to`. The core checks `to` first (never the
+ * store itself or its -wal/-shm files) and replaces an older file there only once the copy is
+ * complete, so nothing is deleted here: removing `to` up front deleted the live store when the
+ * user picked it in the save dialog.
+ */
 export async function backupStore(host: StoreHostControl, to: string): Promise<void> {
-  removeWithSidecars(to);
   const result = await host.call('store.backup', { to });
   if (!result.ok) throw new Error(result.error.message);
 }
