@@ -202,6 +202,52 @@ function defineSuite(kind: StoreKind): void {
       ).toBeNull();
     });
 
+    it('a change the server refused while its answer was lost shows in the sync log after re-joining', async () => {
+      const p = await a.core.invoke('product.create', {
+        sku: 'RJ1',
+        name: '脐橙',
+        retailPrice: 1000,
+      });
+      await a.core.invoke('purchase.record', {
+        lines: [{ productId: p.id, quantity: 10, unitCost: 600 }],
+      });
+      const c = await a.core.invoke('customer.create', { name: '戊一' });
+      const order = await a.core.invoke('order.create', {
+        customerId: c.id,
+        lines: [{ productId: p.id, quantity: 1 }],
+      });
+      await a.client.syncOnce();
+      await b.client.syncOnce();
+      await b.core.invoke('order.cancel', { id: order.id });
+      await b.client.syncOnce();
+      // A has not seen the cancel: paying the order is refused by the server, answer lost.
+      await a.core.invoke('order.markPaid', { orderId: order.id });
+      a.loseNextPushAnswer = true;
+      await expect(a.client.syncOnce()).rejects.toThrow(/cannot be reached/);
+      await a.core.invoke('sync.signOut', { force: true });
+
+      await signIn(a);
+      a.refreshCore();
+      await a.client.syncOnce();
+      const log = (await a.core.invoke('sync.log', {})) as { name: string; code: string }[];
+      expect(log.map((l) => l.name)).toEqual(['order.markPaid']);
+      expect(outboxCount(a.store.sqlite).pending).toBe(0);
+      const paid = Number(
+        (
+          await sql<{ n: number | string }>`SELECT count(*) AS n FROM sync_mutations
+            WHERE workspace_id = ${workspaceId} AND name = 'order.markPaid'`.execute(server.db.db)
+        ).rows[0]!.n,
+      );
+      expect(paid).toBe(1);
+      // The device shows the server's order: cancelled, not paid.
+      const status = a.store.sqlite
+        .prepare('SELECT status FROM orders WHERE id = ?')
+        .pluck()
+        .get(order.id);
+      expect(status).toBe('cancelled');
+      a.store.sqlite.prepare('DELETE FROM sync_log').run();
+    });
+
     it('a store with another business, or one never synced here, or signed in with another login, is still refused', async () => {
       // Another login's business, synced into its own workspace, then signed out.
       const other = device('other');
