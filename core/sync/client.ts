@@ -500,7 +500,7 @@ export class SyncClient {
         seeding: this.state('seed_seq') !== null,
       }));
       if (was.workspaceId === s.workspace.id && was.deviceId !== null && !was.seeding) {
-        let resume: ResumeResponse;
+        let resume: ResumeResponse | null = null;
         try {
           resume = await this.http<ResumeResponse>(
             'POST',
@@ -509,13 +509,20 @@ export class SyncClient {
             s.accessToken,
           );
         } catch (err) {
-          await logout();
-          if (err instanceof SyncHttpError && err.body?.code === 'FORBIDDEN')
-            throw new AppError('INVALID_STATE', err.message, { reason: 'other-login' });
-          throw err;
+          // A server from before re-joining (no such route): refused below as it always was.
+          const older =
+            err instanceof SyncHttpError && err.kind === 'refused' && err.status === 404;
+          if (!older) {
+            await logout();
+            if (err instanceof SyncHttpError && err.body?.code === 'FORBIDDEN')
+              throw new AppError('INVALID_STATE', err.message, { reason: 'other-login' });
+            throw err;
+          }
         }
-        await this.adopt(input.serverUrl, s, { resume });
-        return s;
+        if (resume !== null) {
+          await this.adopt(input.serverUrl, s, { resume });
+          return s;
+        }
       }
       // Otherwise a store that holds a business may join only an empty workspace, and uploads
       // it first.
@@ -537,7 +544,7 @@ export class SyncClient {
             ? `This store holds a business that was never synced into "${s.workspace.name}", and that workspace has data too: open a new, empty store to join it.`
             : was.workspaceId !== s.workspace.id
               ? `This store holds the data of another business (it last synced with a different workspace than "${s.workspace.name}"), and that workspace has data too: sign in to the business this store came from, or open a new, empty store to join it.`
-              : `This store's earlier sign-in to "${s.workspace.name}" cannot be taken up again (its first upload did not finish, or the store does not know which device it was): open a new, empty store to join it.`,
+              : `This store's earlier sign-in to "${s.workspace.name}" cannot be taken up again (its first upload did not finish, the store does not know which device it was, or the server is too old to take it up): open a new, empty store to join it.`,
           {
             reason:
               was.workspaceId === null

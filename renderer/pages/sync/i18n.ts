@@ -43,7 +43,8 @@ export const messages = {
     tabSignIn: '登录已有店铺',
     tabJoin: '以代理身份加入',
     signUpHint: '用本机的店铺在服务器上创建云端店铺，本机成为第一台设备。',
-    signInHint: '在新设备上登录已有的云端店铺（本机需为空白数据，或云端店铺为空）。',
+    signInHint:
+      '登录已有的云端店铺：本机需为空白数据、云端店铺为空，或本机数据本来就来自这个店铺（退出后重新登录，未上传的更改会继续上传）。',
     joinHint: '店主在「云同步」页为你生成一次性邀请码。请在新的空白数据上加入。',
     serverUrl: '服务器地址',
     email: '邮箱',
@@ -205,7 +206,7 @@ export const messages = {
     signUpHint:
       "Creates a cloud business on the server from this computer's business; this becomes its first device.",
     signInHint:
-      'Sign a new device in to an existing cloud business (this store must be empty, or the cloud business empty).',
+      'Sign in to an existing cloud business: this store must be empty, the cloud business empty, or this store must have come from that business (signing back in sends the changes not yet uploaded).',
     joinHint:
       'The owner makes a one-time invite code for you on their Cloud sync page. Join from a new, empty store.',
     serverUrl: 'Server address',
