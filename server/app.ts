@@ -9,7 +9,12 @@ import { TokenSigner } from './auth/tokens';
 import type { ServerDb } from './db';
 import { installErrorHandlers } from './errors';
 import { healthRoutes } from './health';
-import { DEFAULT_RATE_LIMIT, registerRateLimit, type RateLimitSettings } from './limits';
+import {
+  DEFAULT_RATE_LIMIT,
+  registerJsonDepthLimit,
+  registerRateLimit,
+  type RateLimitSettings,
+} from './limits';
 import { DEFAULT_UPDATES_DIR, registerUpdateFeed } from './updates';
 import { syncRoutes, type SyncRoutesOptions } from './sync/routes';
 
@@ -58,6 +63,7 @@ export async function buildServer(opts: BuildServerOptions): Promise<FastifyInst
   const signer = new TokenSigner(opts.jwtSecret ?? randomBytes(48).toString('base64url'), now);
 
   installErrorHandlers(app);
+  registerJsonDepthLimit(app);
   app.decorate('now', now);
   // Fastify wants null (not an object) as the initial value; authenticate sets the real one.
   app.decorateRequest('auth', null as unknown as AuthContext);

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { bearerToken } from './auth';
 import type { TokenSigner } from './auth/tokens';
 import { HttpError } from './errors';
+import { jsonTextDepth, MAX_JSON_DEPTH } from '../core/shared/json-depth';
 
 export interface RateLimitSettings {
   /** Requests per window per device (or per IP without a valid token). Default 600. */
@@ -43,5 +44,32 @@ export async function registerRateLimit(
         `Too many requests: at most ${context.max} in ${settings.timeWindowMs / 1000} s; retry in ${context.after}`,
         { retryAfterMs: context.ttl, limit: context.max },
       ),
+  });
+}
+
+/**
+ * JSON bodies on every route: refused with 400 when they nest deeper than MAX_JSON_DEPTH,
+ * measured over the raw text before it is parsed, so nothing after (schemas, size checks,
+ * JSON.stringify) ever walks a body deep enough to run out of stack. The rest is Fastify's own
+ * parser (prototype poisoning refused as before).
+ */
+export function registerJsonDepthLimit(app: FastifyInstance, maxDepth = MAX_JSON_DEPTH): void {
+  const parse = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    const depth = jsonTextDepth(text, maxDepth);
+    if (depth > maxDepth) {
+      done(
+        new HttpError(
+          'VALIDATION',
+          `The request body nests more than ${maxDepth} levels deep (objects and arrays inside one another); nothing was done. Send flatter JSON.`,
+          { reason: 'too-deep', maxDepth },
+        ),
+        undefined,
+      );
+      return;
+    }
+    parse(request, text, done);
   });
 }

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Store } from '../../db/store';
 import type { Database } from '../../db/schema';
 import { AppError, type ErrorBody, type FieldIssue } from './errors';
+import { MAX_JSON_DEPTH, valueDepth } from '../shared/json-depth';
 import { businessClock } from '../workspace/settings';
 import { systemClock, type Actor, type Clock, type Ctx, type Progress } from './context';
 import { methods, type MethodName, type Methods } from './contract';
@@ -65,6 +66,14 @@ export function prepareCall(
   if (!roles.includes(actor.role)) {
     throw new AppError('FORBIDDEN', `${method} is not allowed for role ${actor.role}`);
   }
+  // Checked without recursion first: an input nested thousands deep would otherwise run a
+  // later JSON.stringify (the outbox) out of stack.
+  if (valueDepth(input, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)
+    throw new AppError(
+      'VALIDATION',
+      `Invalid input for ${method}: it nests more than ${MAX_JSON_DEPTH} levels deep (objects and arrays inside one another).`,
+      { reason: 'too-deep', maxDepth: MAX_JSON_DEPTH },
+    );
   const parsed = def.input.safeParse(input ?? {});
   if (!parsed.success) {
     const issues = zodIssues(parsed.error);

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { openHost, type Host, type HostEvent } from './host';
 import type { AppInfo } from './bridge';
 import { APP_VERSION } from '../exports/about';
+import { jsonTextDepth, MAX_JSON_DEPTH } from '../shared/json-depth';
 
 export interface WebHostOptions {
   storeFile: string;
@@ -31,6 +32,7 @@ export interface WebHost {
 }
 
 const MAX_BODY = 20 * 1024 * 1024;
+const tooDeep = `The request body nests more than ${MAX_JSON_DEPTH} levels deep (objects and arrays inside one another); nothing was done.`;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -93,8 +95,14 @@ function readJson(req: IncomingMessage): Promise<unknown> {
       chunks.push(c);
     });
     req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8') || 'null';
+      // Measured without recursion before anything walks it (see core/shared/json-depth.ts).
+      if (jsonTextDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+        fail(Object.assign(new Error(tooDeep), { status: 400 }));
+        return;
+      }
       try {
-        ok(JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null'));
+        ok(JSON.parse(text));
       } catch {
         fail(Object.assign(new Error('The request body is not JSON'), { status: 400 }));
       }

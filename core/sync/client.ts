@@ -28,6 +28,7 @@ import {
   type PageToken,
   type PullResponse,
   type PushResponse,
+  type ResumeResponse,
   type SeedResponse,
 } from './protocol';
 import { readUploadPage } from './upload';
@@ -377,11 +378,41 @@ export class SyncClient {
     );
   }
 
-  /** seed: the store's business goes up first (a first upload, see core/sync/upload.ts). */
-  private async adopt(serverUrl: string, s: Session, seed = false): Promise<void> {
+  /**
+   * seed: the store's business goes up first (a first upload, see core/sync/upload.ts).
+   * resume: the store signs back in to the workspace it holds (signIn): the previous device's
+   * changes the server dealt with are dropped from the outbox (its refusals logged), the rest go
+   * out as the new device's, and the pull goes on from where the store was.
+   */
+  private async adopt(
+    serverUrl: string,
+    s: Session,
+    mode: { seed?: boolean; resume?: ResumeResponse } = {},
+  ): Promise<void> {
+    // A sync of the device this store was must not run on into the new sign-in.
+    await this.running?.catch(() => undefined);
     this.accessToken = s.accessToken;
     const sqlite = this.store.sqlite;
+    const seed = mode.seed === true;
+    const resume = mode.resume;
     await this.write(() => {
+      if (resume !== undefined) {
+        const offset = Number(getState(sqlite, 'seq_offset') ?? 0);
+        const now = this.clock.now().toISOString();
+        for (const r of resume.results) {
+          const row = sqlite
+            .prepare('SELECT name, args FROM sync_outbox WHERE seq = ?')
+            .get(r.seq + offset) as { name: string; args: string } | undefined;
+          if (row === undefined) continue;
+          sqlite
+            .prepare(
+              'INSERT OR IGNORE INTO sync_log (seq, name, args, code, reason, at) VALUES (?, ?, ?, ?, ?, ?)',
+            )
+            .run(r.seq + offset, row.name, row.args, r.code ?? 'REJECTED', r.reason ?? '', now);
+        }
+        // Dealt with under the previous device: their effects come back with the pull.
+        sqlite.prepare('DELETE FROM sync_outbox WHERE seq <= ?').run(offset + resume.lastSeq);
+      }
       const firstPending = sqlite.prepare('SELECT min(seq) FROM sync_outbox').pluck().get() as
         number | null;
       const lastSeq = Number(getState(sqlite, 'last_seq') ?? 0);
@@ -391,9 +422,15 @@ export class SyncClient {
       // The device's seqs on the wire start at 1: what is in the outbox goes first.
       setState(sqlite, 'seq_offset', String(firstPending === null ? lastSeq : firstPending - 1));
       setState(sqlite, 'acked_seq', '0');
-      setState(sqlite, 'cursor', '0');
-      setState(sqlite, 'page_checkpoint', null);
-      setState(sqlite, 'page_after', null);
+      if (resume === undefined) {
+        setState(sqlite, 'cursor', '0');
+        setState(sqlite, 'page_checkpoint', null);
+        setState(sqlite, 'page_after', null);
+        // No row images of another history are kept (a re-join keeps its own: the pull
+        // takes those changes back and lays the server's rows down, as any pull does).
+        sqlite.prepare('DELETE FROM sync_undo').run();
+      }
+      setState(sqlite, 'left_device_id', null);
       setState(sqlite, 'update_required', null);
       setState(sqlite, 'server_url', serverUrl);
       setState(sqlite, 'workspace_id', s.workspace.id);
@@ -403,7 +440,6 @@ export class SyncClient {
       setState(sqlite, 'role', s.role);
       setState(sqlite, 'agent_id', s.agentId);
       setState(sqlite, 'refresh_token', s.refreshToken);
-      sqlite.prepare('DELETE FROM sync_undo').run();
     });
     await this.setStatus('offline');
     this.start();
@@ -428,7 +464,9 @@ export class SyncClient {
       },
       null,
     );
-    await this.adopt(input.serverUrl, s, s.role === 'owner' && (await this.hasBusiness()));
+    await this.adopt(input.serverUrl, s, {
+      seed: s.role === 'owner' && (await this.hasBusiness()),
+    });
     return s;
   }
 
@@ -450,9 +488,44 @@ export class SyncClient {
       },
       null,
     );
-    // A store that holds a business may join only an empty workspace, and uploads it first.
-    const seed = s.role === 'owner' && (await this.hasBusiness());
+    const logout = () =>
+      this.http('POST', `${base}/v1/auth/logout`, undefined, s.accessToken).catch(() => undefined);
     if (await this.hasBusiness()) {
+      // Back to the workspace this store's data came from (signed out, or revoked by mistake):
+      // it takes over from the device it was and sends what that one had not.
+      const was = await this.read(() => ({
+        workspaceId: this.state('synced_workspace_id'),
+        deviceId: this.state('device_id') ?? this.state('left_device_id'),
+        acked: Number(this.state('acked_seq') ?? 0),
+        seeding: this.state('seed_seq') !== null,
+      }));
+      if (was.workspaceId === s.workspace.id && was.deviceId !== null && !was.seeding) {
+        let resume: ResumeResponse | null = null;
+        try {
+          resume = await this.http<ResumeResponse>(
+            'POST',
+            `${base}/v1/sync/resume`,
+            { previousDeviceId: was.deviceId, after: was.acked },
+            s.accessToken,
+          );
+        } catch (err) {
+          // A server from before re-joining (no such route): refused below as it always was.
+          const older =
+            err instanceof SyncHttpError && err.kind === 'refused' && err.status === 404;
+          if (!older) {
+            await logout();
+            if (err instanceof SyncHttpError && err.body?.code === 'FORBIDDEN')
+              throw new AppError('INVALID_STATE', err.message, { reason: 'other-login' });
+            throw err;
+          }
+        }
+        if (resume !== null) {
+          await this.adopt(input.serverUrl, s, { resume });
+          return s;
+        }
+      }
+      // Otherwise a store that holds a business may join only an empty workspace, and uploads
+      // it first.
       const probe = await this.http<PullResponse>(
         'POST',
         `${base}/v1/sync/pull`,
@@ -464,16 +537,28 @@ export class SyncClient {
         s.accessToken,
       );
       if (probe.checkpoint > 0) {
-        await this.http('POST', `${base}/v1/auth/logout`, undefined, s.accessToken).catch(
-          () => undefined,
-        );
+        await logout();
         throw new AppError(
           'INVALID_STATE',
-          'This store already holds a business and the workspace has data too: open a new, empty store to join it.',
+          was.workspaceId === null
+            ? `This store holds a business that was never synced into "${s.workspace.name}", and that workspace has data too: open a new, empty store to join it.`
+            : was.workspaceId !== s.workspace.id
+              ? `This store holds the data of another business (it last synced with a different workspace than "${s.workspace.name}"), and that workspace has data too: sign in to the business this store came from, or open a new, empty store to join it.`
+              : `This store's earlier sign-in to "${s.workspace.name}" cannot be taken up again (its first upload did not finish, the store does not know which device it was, or the server is too old to take it up): open a new, empty store to join it.`,
+          {
+            reason:
+              was.workspaceId === null
+                ? 'never-synced'
+                : was.workspaceId !== s.workspace.id
+                  ? 'other-workspace'
+                  : 'cannot-resume',
+          },
         );
       }
+      await this.adopt(input.serverUrl, s, { seed: s.role === 'owner' });
+      return s;
     }
-    await this.adopt(input.serverUrl, s, seed);
+    await this.adopt(input.serverUrl, s);
     return s;
   }
 
@@ -514,6 +599,10 @@ export class SyncClient {
     await this.authed('POST', '/v1/auth/logout').catch(() => undefined);
     this.accessToken = null;
     await this.write(() => {
+      // Kept so the store can sign back in to the same workspace (signIn): the data it holds
+      // stays that workspace's (synced_workspace_id is kept too).
+      const deviceId = getState(this.store.sqlite, 'device_id');
+      if (deviceId !== null) setState(this.store.sqlite, 'left_device_id', deviceId);
       for (const k of [
         'server_url',
         'workspace_id',
@@ -645,6 +734,7 @@ export class SyncClient {
           setState(sqlite, 'cursor', String(res.cursor));
         setState(sqlite, 'seq_offset', String(seedSeq));
         setState(sqlite, 'acked_seq', '0');
+        setState(sqlite, 'synced_workspace_id', getState(sqlite, 'workspace_id'));
         setState(sqlite, 'seed_seq', null);
         setState(sqlite, 'seed_table', null);
         setState(sqlite, 'seed_after', null);

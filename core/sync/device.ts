@@ -49,7 +49,14 @@ export type StateKey =
   | 'seed_table'
   | 'seed_after'
   /** The cursor of the snapshot this store's first sync was laid from (core/sync/snapshot.ts). */
-  | 'snapshot_cursor';
+  | 'snapshot_cursor'
+  /**
+   * The workspace whose data this store holds: set once its first upload is done or a pulled
+   * page was laid down, kept when the device signs out (a store may sign back in to it).
+   */
+  | 'synced_workspace_id'
+  /** The device this store was signed in as before it signed out (a re-join takes over from it). */
+  | 'left_device_id';
 
 export function getState(sqlite: BetterSqlite3.Database, key: StateKey): string | null {
   const v = prepared(sqlite, 'SELECT value FROM sync_state WHERE key = ?').pluck().get(key);
@@ -261,6 +268,8 @@ export async function applyPulledPage(
           });
         }
         prepared(sqlite, 'DELETE FROM sync_undo').run();
+        // The store now holds this workspace's data (a re-join checks it, client.ts signIn).
+        setState(sqlite, 'synced_workspace_id', getState(sqlite, 'workspace_id'));
         prepared(sqlite, 'DELETE FROM sync_outbox WHERE seq <= ?').run(
           page.lastAppliedSeq + offset,
         );

@@ -193,3 +193,30 @@ export interface SyncConflict {
   deviceName: string | null;
   seq: number;
 }
+
+/**
+ * A store signing back in to the workspace it last synced with (core/sync/client.ts signIn)
+ * takes over from the device it was: the server retires that device and says how far its
+ * changes got, so the store sends on from there and nothing is applied twice.
+ */
+export const resumeBody = z.strictObject({
+  /** The device this store was signed in as. */
+  previousDeviceId: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/),
+  /** The previous device's last seq this store saw acknowledged: refusals after it are sent back. */
+  after: z.number().int().nonnegative(),
+});
+export type ResumeBody = z.output<typeof resumeBody>;
+
+/** At most this many refusals of the previous device come back (a store sends 200 at a time). */
+export const MAX_RESUME_RESULTS = 1000;
+
+export interface ResumeResponse {
+  /** The previous device's highest seq the server dealt with (applied or refused). */
+  lastSeq: number;
+  /** Its refusals after `after`, in seq order (what the store never heard back about). */
+  results: MutationResult[];
+}

@@ -24,7 +24,7 @@ import {
   type PushBody,
   type PushResponse,
 } from '../../core/sync/protocol';
-import { HttpError } from '../errors';
+import { HttpError, unauthorized } from '../errors';
 import type { ServerDialect } from '../db';
 import type { AuthContext } from '../auth';
 import { catchUp, MirrorCache, type Mirror } from './mirror';
@@ -168,6 +168,16 @@ export class SyncEngine {
   ): Promise<{ value: PushResponse; cursor: number }> {
     const ws = auth.workspaceId;
     const sqlite = mirror.store.sqlite;
+    // Checked again under the counter lock: a device retired while its push waited for the
+    // lock (a re-join took over from it, server/sync/resume.ts) applies nothing.
+    const device = await strx
+      .selectFrom('devices')
+      .select('revoked_at')
+      .where('workspace_id', '=', ws)
+      .where('id', '=', auth.deviceId)
+      .executeTakeFirst();
+    if (device === undefined || device.revoked_at !== null)
+      throw unauthorized('This device was signed out; sign in again');
     const dev = await strx
       .selectFrom('sync_devices')
       .select('last_seq')

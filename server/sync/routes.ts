@@ -13,6 +13,7 @@ import {
   ORDINARY_PUSH_BYTES,
   pullBody,
   pushBody,
+  resumeBody,
   seedBody,
   type PushBody,
 } from '../../core/sync/protocol';
@@ -21,6 +22,7 @@ import { requireOwner } from '../auth';
 import { conflictRoutes } from './conflicts';
 import { SyncEngine } from './engine';
 import { migrateSyncTables } from './migrations';
+import { resumeDevice } from './resume';
 import { seedWorkspace } from './seed';
 import type { SyncDb } from './schema';
 import {
@@ -118,6 +120,16 @@ export const syncRoutes: FastifyPluginAsync<SyncRoutesOptions> = async (app, opt
       if (body.done === true) void snapshots?.refresh(request.auth.workspaceId);
       return result;
     },
+  );
+
+  // A store signing back in takes over from the device it was (./resume.ts).
+  app.post('/resume', { preHandler: [app.authenticate] }, async (request) =>
+    resumeDevice(
+      opts.db.db as unknown as SyncDb,
+      request.auth,
+      parseBody(resumeBody, request.body),
+      app.now(),
+    ),
   );
 
   app.post('/pull', { preHandler: [app.authenticate] }, async (request, reply) =>

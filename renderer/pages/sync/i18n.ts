@@ -32,9 +32,10 @@ export const messages = {
     syncNow: '立即同步',
     synced: '同步完成',
     signOut: '退出登录',
-    signOutConfirm: '退出后本机数据保留，但不再与服务器同步。确定退出？',
+    signOutConfirm:
+      '退出后本机数据保留，但不再与服务器同步；之后用同一账号登录回这个云端店铺即可继续同步。确定退出？',
     signOutPending:
-      '还有 {{count}} 项更改没有上传到服务器。强制退出后这些更改只留在本机。确定退出？',
+      '还有 {{count}} 项更改没有上传到服务器。强制退出后这些更改留在本机，用同一账号登录回这个云端店铺时会再上传（不会重复）。确定退出？',
     signOutForce: '强制退出',
     signedOut: '已退出登录',
     signInCard: '连接同步服务器',
@@ -42,7 +43,8 @@ export const messages = {
     tabSignIn: '登录已有店铺',
     tabJoin: '以代理身份加入',
     signUpHint: '用本机的店铺在服务器上创建云端店铺，本机成为第一台设备。',
-    signInHint: '在新设备上登录已有的云端店铺（本机需为空白数据，或云端店铺为空）。',
+    signInHint:
+      '登录已有的云端店铺：本机需为空白数据、云端店铺为空，或本机数据本来就来自这个店铺（退出后重新登录，未上传的更改会继续上传）。',
     joinHint: '店主在「云同步」页为你生成一次性邀请码。请在新的空白数据上加入。',
     serverUrl: '服务器地址',
     email: '邮箱',
@@ -97,7 +99,8 @@ export const messages = {
       'already-member': '该账号已是这个店铺的成员，请直接登录。',
       'not-member': '该账号不是这个店铺的成员。',
       'choose-workspace': '该账号属于多个云端店铺，无法自动选择。',
-      'store-has-data': '本机已有店铺数据，云端店铺也有数据：请在新的空白数据文件中登录。',
+      'store-has-data':
+        '本机的店铺数据不是从这个云端店铺同步来的（属于另一个店铺、从未同步到这里，或当时用的是另一个账号），而云端店铺也有数据：请用原来的账号登录原来的店铺，或在新的空白数据文件中登录。',
       'store-not-empty': '请在新的空白数据文件中以代理身份加入。',
       'workspace-in-use':
         '这个云端店铺已有其他设备同步的更改，本机的店铺无法再上传到这里（两份店铺数据不能合并）。本机数据不会丢失：请退出登录，再用另一个邮箱「创建云端店铺」。',
@@ -191,9 +194,9 @@ export const messages = {
     synced: 'Sync finished',
     signOut: 'Sign out',
     signOutConfirm:
-      'The data stays on this computer but no longer syncs with the server. Sign out?',
+      'The data stays on this computer but no longer syncs with the server; sign back in to this cloud business with the same login to sync again. Sign out?',
     signOutPending:
-      '{{count}} change(s) have not reached the server. If you sign out anyway they stay on this computer only. Sign out?',
+      '{{count}} change(s) have not reached the server. If you sign out anyway they stay on this computer, and go up (once) when you sign back in to this cloud business with the same login. Sign out?',
     signOutForce: 'Sign out anyway',
     signedOut: 'Signed out',
     signInCard: 'Connect to a sync server',
@@ -203,7 +206,7 @@ export const messages = {
     signUpHint:
       "Creates a cloud business on the server from this computer's business; this becomes its first device.",
     signInHint:
-      'Sign a new device in to an existing cloud business (this store must be empty, or the cloud business empty).',
+      'Sign in to an existing cloud business: this store must be empty, the cloud business empty, or this store must have come from that business (signing back in sends the changes not yet uploaded).',
     joinHint:
       'The owner makes a one-time invite code for you on their Cloud sync page. Join from a new, empty store.',
     serverUrl: 'Server address',
@@ -266,7 +269,7 @@ export const messages = {
       'choose-workspace':
         'This login belongs to several cloud businesses; one cannot be chosen here.',
       'store-has-data':
-        'This store already holds a business and so does the cloud business: sign in from a new, empty store.',
+        "This store's business did not come from this cloud business (it belongs to another one, was never synced here, or was signed in with another login), and the cloud business has data too: sign in to the business it came from with that login, or sign in from a new, empty store.",
       'store-not-empty': 'Join as an agent from a new, empty store.',
       'workspace-in-use':
         "This cloud business already has changes synced from another device, so this computer's business can no longer be uploaded to it (two businesses cannot be merged). Nothing on this computer is lost: sign out, then create a cloud business with another email.",
