@@ -199,7 +199,7 @@ export async function createAgentTx(
 
   let customerId: string;
   if (input.customerId !== undefined) {
-    await requireLiveCustomer(trx, input.customerId, 'link them to an agent');
+    await requireLiveCustomer(trx, input.customerId, 'link them to an agent', 'customerId');
     const other = await agentOfCustomer(trx, input.customerId);
     if (other !== null) {
       throw conflict(

@@ -53,7 +53,7 @@ async function requireAgent(db: Kysely<Database>, agentId: string) {
     .select(['id', 'name'])
     .where('id', '=', agentId)
     .executeTakeFirst();
-  if (!a) throw notFound('Agent', agentId);
+  if (!a) throw notFound('Agent', agentId, 'agentId');
   return a;
 }
 

@@ -76,7 +76,7 @@ export async function addMembersTx(
   ctx: Pick<Ctx, 'clock'>,
   input: AddMembers,
 ): Promise<AddMembersResult> {
-  await requireLiveGroup(trx, input.groupId, 'add members');
+  await requireLiveGroup(trx, input.groupId, 'add members', 'groupId');
   const joinedOn = input.joinedOn ?? today(ctx);
   const customerIds = [...new Set(input.customerIds)];
 
@@ -168,7 +168,7 @@ export async function removeMemberTx(
   ctx: Pick<Ctx, 'clock'>,
   input: RemoveMember,
 ): Promise<{ groupId: string; customerId: string; joinedOn: string; leftOn: string }> {
-  const group = await requireLiveGroup(trx, input.groupId, 'remove members');
+  const group = await requireLiveGroup(trx, input.groupId, 'remove members', 'groupId');
   const customer = await trx
     .selectFrom('customers')
     .select(['id', 'name'])

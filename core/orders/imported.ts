@@ -14,6 +14,7 @@ import { accrueCommissions } from '../commissions/ledger';
 import { assertOrderNoFree } from './numbering';
 import { productsForLines, requireCustomer, requireGroup } from './capture';
 import { PAID_STATUSES } from './lifecycle';
+import { requireAgentRef } from '../agents/references';
 
 export interface ImportedOrderSpec {
   orderNo: string;
@@ -104,6 +105,8 @@ export async function recordImportedOrder(
   await assertOrderNoFree(trx, s.orderNo);
   if (s.customerId) await requireCustomer(trx, s.customerId);
   if (s.groupId) await requireGroup(trx, s.groupId);
+  // History may credit agents that were deleted since, but never one that does not exist.
+  if (s.agentId) await requireAgentRef(trx, s.agentId, 'agentId', { allowDeleted: true });
   // History may name products that were deleted since.
   const products = await productsForLines(
     trx,

@@ -15,6 +15,7 @@ import { nextOrderNo } from './numbering';
 import { moneyText } from './money-text';
 import { takeGoodsOut, type OrderRow } from './lifecycle';
 import { agentOfCustomer } from '../agents/agent';
+import { requireAgentRef } from '../agents/references';
 
 /** 1 when the buyer is an agent's own customer record: a wholesale order (no commission). */
 async function wholesaleFlag(trx: Tx, customerId: string | null): Promise<number> {
@@ -220,6 +221,7 @@ export async function updateDraft(trx: Tx, ctx: Ctx, order: OrderRow, c: DraftCh
   } else {
     // Only what is given is checked: a kept group stays even if it was deleted since.
     if (c.groupId) await requireGroup(trx, c.groupId);
+    if (c.agentId) await requireAgentRef(trx, c.agentId, 'agentId');
     if (c.groupId !== undefined) who.groupId = c.groupId;
     if (c.agentId !== undefined) who.agentId = c.agentId;
   }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { newBusiness, testClock, type TestBusiness } from '../support/store';
+import { addAgent } from '../support/agent-fixtures';
 import {
   addCustomer,
   addGroup,
@@ -283,12 +284,13 @@ describe('drafts: order.update and order.confirm', () => {
     expect(discounted.goodsTotal).toBe(4000);
     expect(discounted.lines.map((l) => l.quantity)).toEqual([3, 5]);
     expect(discounted.agentId).toBe('a2');
+    const a9 = await addAgent(biz);
     const regrouped = await biz.core.invoke('order.update', {
       id: draft.id,
       groupId: null,
-      agentId: 'a9',
+      agentId: a9,
     });
-    expect([regrouped.customerId, regrouped.groupId, regrouped.agentId]).toEqual([c2, null, 'a9']);
+    expect([regrouped.customerId, regrouped.groupId, regrouped.agentId]).toEqual([c2, null, a9]);
 
     // More stock arrives at a higher cost before the draft is confirmed.
     await receiveStock(biz, p, 10, 600);
