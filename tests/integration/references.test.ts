@@ -196,6 +196,7 @@ const cases: Case[] = [
     'overrides.0.key',
   ],
   ['settlement.generate', 'agent', () => ({ agentId: MISSING, periodTo: '2026-03-14' }), 'agentId'],
+  ['sync.invite', 'agent', () => ({ agentId: MISSING }), 'agentId'],
 ];
 
 const line = () => [{ productId: product, quantity: 1 }];
