@@ -6,6 +6,7 @@ import { newId, nowIso, type Ctx, type Tx } from '../api/context';
 import { AppError, invalidState, notFound } from '../api/errors';
 import type BetterSqlite3 from 'better-sqlite3';
 import { prepared } from '../../db/prepared';
+import { assertBusinessDays } from '../shared/day-window';
 
 export type PlanRow = Selectable<CommissionPlansTable>;
 
@@ -171,6 +172,7 @@ export interface NewPlan {
  */
 export async function createPlan(trx: Tx, ctx: Ctx, p: NewPlan): Promise<string> {
   await assertOverrideKeysExist(trx, p.overrides);
+  await assertBusinessDays(trx, ctx, { effectiveFrom: p.effectiveFrom });
   const latest = await trx
     .selectFrom('commission_plans')
     .select(['id', 'name', 'effective_from', 'effective_to'])

@@ -11,6 +11,7 @@ import { addToPnl } from '../figures/rollup';
 import { day, id, optionalText, page, positiveMoney } from '../shared/schemas';
 import { requireCustomer } from './references';
 import { requireAgentRef } from '../agents/references';
+import { assertBusinessDays } from '../shared/day-window';
 
 export const INCOME_KINDS = ['franchise', 'training', 'advertising', 'other'] as const;
 
@@ -89,6 +90,7 @@ export async function recordIncome(
 ): Promise<Income> {
   if (input.customerId) await requireCustomer(trx, input.customerId, 'customerId');
   if (input.agentId) await requireAgentRef(trx, input.agentId, 'agentId');
+  await assertBusinessDays(trx, ctx, { receivedOn: input.receivedOn });
   const incomeId = newId(ctx);
   await trx
     .insertInto('other_income')

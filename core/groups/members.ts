@@ -8,6 +8,7 @@ import { today, type Ctx, type Tx } from '../api/context';
 import { AppError, fieldError, invalidState, notFound } from '../api/errors';
 import { day, id } from '../shared/schemas';
 import { requireLiveGroup } from './group';
+import { assertBusinessDays } from '../shared/day-window';
 
 export const addMembersInput = z.object({
   groupId: id,
@@ -77,6 +78,7 @@ export async function addMembersTx(
   input: AddMembers,
 ): Promise<AddMembersResult> {
   await requireLiveGroup(trx, input.groupId, 'add members', 'groupId');
+  await assertBusinessDays(trx, ctx, { joinedOn: input.joinedOn });
   const joinedOn = input.joinedOn ?? today(ctx);
   const customerIds = [...new Set(input.customerIds)];
 
@@ -195,6 +197,7 @@ export async function removeMemberTx(
       { state: 'left', leftOn: membership.left_on },
     );
   }
+  await assertBusinessDays(trx, ctx, { leftOn: input.leftOn });
   const leftOn = input.leftOn ?? today(ctx);
   if (leftOn < membership.joined_on) {
     throw fieldError('leftOn', `cannot be before the day they joined (${membership.joined_on})`);

@@ -1,14 +1,24 @@
-// Workspace settings (name, currency, refund window) kept in the settings table.
+// Workspace settings (name, currency, refund window, date window) kept in the settings table.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { currency, type Currency } from '../money';
 import { AppError } from '../api/errors';
+import {
+  DEFAULT_YEARS_AHEAD,
+  DEFAULT_YEARS_BACK,
+  SETTING_YEARS_AHEAD,
+  SETTING_YEARS_BACK,
+} from '../shared/day-window';
 
 export interface WorkspaceSettings {
   id: string;
   name: string;
   currency: string;
   refundWindowDays: number;
+  /** The date window: business days from this many years before today ... */
+  dateYearsBack: number;
+  /** ... to this many years after it (core/shared/day-window.ts). */
+  dateYearsAhead: number;
   createdAt: string;
 }
 
@@ -18,6 +28,8 @@ const KEYS = {
   currency: 'workspace.currency',
   refundWindowDays: 'workspace.refund_window_days',
   createdAt: 'workspace.created_at',
+  dateYearsBack: SETTING_YEARS_BACK,
+  dateYearsAhead: SETTING_YEARS_AHEAD,
 } as const;
 
 export async function readSettings(db: Kysely<Database>): Promise<WorkspaceSettings | null> {
@@ -30,6 +42,8 @@ export async function readSettings(db: Kysely<Database>): Promise<WorkspaceSetti
     name: map.get(KEYS.name) ?? '',
     currency: map.get(KEYS.currency) ?? 'CNY',
     refundWindowDays: Number(map.get(KEYS.refundWindowDays) ?? 7),
+    dateYearsBack: Number(map.get(KEYS.dateYearsBack) ?? DEFAULT_YEARS_BACK),
+    dateYearsAhead: Number(map.get(KEYS.dateYearsAhead) ?? DEFAULT_YEARS_AHEAD),
     createdAt: map.get(KEYS.createdAt) ?? '',
   };
 }
