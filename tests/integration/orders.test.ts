@@ -404,6 +404,8 @@ describe('payments', () => {
     );
     expect(biz.snapshot()).toEqual(before);
 
+    // The rest arrives two days later (a payment is never dated after tomorrow).
+    clock.set('2026-03-17T10:00:00+08:00');
     const paid = await biz.core.invoke('order.recordPayment', {
       orderId: o.id,
       amount: 2000,
@@ -437,7 +439,8 @@ describe('payments', () => {
   });
 
   it('a payment on a draft confirms it first; markPaid pays the whole balance, even a zero one', async () => {
-    biz = await newBusiness();
+    const clock = testClock();
+    biz = await newBusiness({ clock });
     const p = await addProduct(biz, { retailPrice: 1000, stock: { quantity: 10, unitCost: 400 } });
     const draft = await biz.core.invoke('order.create', {
       status: 'draft',
@@ -464,6 +467,7 @@ describe('payments', () => {
       status: 'draft',
       lines: [{ productId: p, quantity: 1, unitPrice: 0 }],
     });
+    clock.set('2026-03-20T10:00:00+08:00');
     const freePaid = await biz.core.invoke('order.markPaid', {
       orderId: free.id,
       paidOn: '2026-03-20',
