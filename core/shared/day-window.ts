@@ -5,13 +5,13 @@
 // (payments, refunds) is dated on or after the order's day and at most one day after today
 // (slack for a seller a time zone ahead of the device's clock).
 //
-// Days are 'YYYY-MM-DD' text: they compare in calendar order as text. Day arithmetic is done on
-// UTC dates only (never a Date in the process's zone). NOTE for the merge: addDays/addYears
-// belong with the business-day module; they are kept here until it lands.
+// Days are 'YYYY-MM-DD' text: they compare in calendar order as text; day arithmetic is the
+// business-day module's (core/shared/days.ts), on UTC dates only.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { today, type Ctx } from '../api/context';
 import { AppError } from '../api/errors';
+import { addDays, addYears } from './days';
 
 /** Default reach of the date window around today, in years. */
 export const DEFAULT_YEARS_BACK = 10;
@@ -20,34 +20,6 @@ export const SETTING_YEARS_BACK = 'dates.years_back';
 export const SETTING_YEARS_AHEAD = 'dates.years_ahead';
 /** Money on an order may be dated this many days after today. */
 export const FUTURE_SLACK_DAYS = 1;
-
-const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-
-function parts(day: string): [number, number, number] {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return [y, m, d];
-}
-
-function format(ms: number): string {
-  const d = new Date(ms);
-  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-}
-
-/** The day `n` days after `day` (before it when n < 0). */
-export function addDays(day: string, n: number): string {
-  const [y, m, d] = parts(day);
-  const t = new Date(0);
-  t.setUTCFullYear(y, m - 1, d + n);
-  return format(t.getTime());
-}
-
-/** The same day `n` years later (earlier when n < 0); 29 February becomes 28 February. */
-export function addYears(day: string, n: number): string {
-  const [y, m, d] = parts(day);
-  const lastOfMonth = new Date(0);
-  lastOfMonth.setUTCFullYear(y + n, m, 0); // day 0 of the next month: the month's last day
-  return `${pad(y + n, 4)}-${pad(m)}-${pad(Math.min(d, lastOfMonth.getUTCDate()))}`;
-}
 
 export interface DayWindow {
   /** First and last day accepted, inclusive. */

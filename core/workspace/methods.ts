@@ -1,12 +1,19 @@
 // Workspace: create the business, read and change its settings, check and back up the store.
 import { z } from 'zod';
 import { method, type AnyMethod } from '../api/define';
-import { inTransaction, newId, nowIso } from '../api/context';
+import { inTransaction, newId, nowIso, today } from '../api/context';
 import { AppError } from '../api/errors';
 import { CURRENCY_CODES } from '../money';
 import { backupStore, checkIntegrity } from '../../db/store';
 import { LATEST_VERSION } from '../../db/migrations';
-import { readSettings, requireSettings, writeSettings } from './settings';
+import { readSettings, requireSettings, timeZoneInUse, writeSettings } from './settings';
+import { isTimeZone } from '../shared/days';
+
+/** An IANA time zone name the runtime knows, e.g. 'Asia/Shanghai'. */
+const timeZoneInput = z
+  .string()
+  .trim()
+  .refine(isTimeZone, 'not a time zone: use a name such as Asia/Shanghai');
 
 export const workspaceMethods = {
   'workspace.init': method({
@@ -21,6 +28,7 @@ export const workspaceMethods = {
         .refine((c) => CURRENCY_CODES.includes(c), `use one of ${CURRENCY_CODES.join(', ')}`)
         .default('CNY'),
       refundWindowDays: z.number().int().min(0).max(365).default(7),
+      timeZone: timeZoneInput.optional(),
     }),
     async run(ctx, input) {
       return inTransaction(ctx, async (trx) => {
@@ -36,6 +44,7 @@ export const workspaceMethods = {
           name: input.name,
           currency: input.currency,
           refundWindowDays: input.refundWindowDays,
+          timeZone: input.timeZone ?? null,
           createdAt: nowIso(ctx),
         });
         return requireSettings(trx);
@@ -53,13 +62,15 @@ export const workspaceMethods = {
       const settings = await readSettings(ctx.db);
       // Who this device acts as: an agent device shows the pages an agent can use.
       const actor = { role: ctx.actor.role, agentId: ctx.actor.agentId ?? null };
-      return { settings, schemaVersion: LATEST_VERSION, actor };
+      // Where days are counted now, and which day it is there (the screens' "today").
+      const timeZone = timeZoneInUse(ctx.sqlite);
+      return { settings, schemaVersion: LATEST_VERSION, actor, timeZone, today: today(ctx) };
     },
   }),
 
   'workspace.update': method({
     summary:
-      'Change the business name, refund window or date window (the currency is fixed once money is recorded).',
+      "Change the business name, refund window, time zone (null: the machine's) or date window; the currency is fixed once money is recorded.",
     mutates: true,
     input: z.object({
       name: z.string().trim().min(1).max(100).optional(),
@@ -68,6 +79,7 @@ export const workspaceMethods = {
       dateYearsBack: z.number().int().min(1).max(100).optional(),
       /** ... to this many years after it (default 1). */
       dateYearsAhead: z.number().int().min(1).max(10).optional(),
+      timeZone: timeZoneInput.nullable().optional(),
     }),
     async run(ctx, input) {
       return inTransaction(ctx, async (trx) => {

@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { currency, type Currency } from '../money';
+import type BetterSqlite3 from 'better-sqlite3';
 import { AppError } from '../api/errors';
 import {
   DEFAULT_YEARS_AHEAD,
@@ -9,6 +10,9 @@ import {
   SETTING_YEARS_AHEAD,
   SETTING_YEARS_BACK,
 } from '../shared/day-window';
+import type { Clock } from '../api/context';
+import { prepared } from '../../db/prepared';
+import { machineTimeZone } from '../shared/days';
 
 export interface WorkspaceSettings {
   id: string;
@@ -19,6 +23,11 @@ export interface WorkspaceSettings {
   dateYearsBack: number;
   /** ... to this many years after it (core/shared/day-window.ts). */
   dateYearsAhead: number;
+  /**
+   * The business's time zone (IANA), where "today" and the day of a time are counted; null:
+   * follow the machine's (timeZoneInUse says which that is).
+   */
+  timeZone: string | null;
   createdAt: string;
 }
 
@@ -27,6 +36,7 @@ const KEYS = {
   name: 'workspace.name',
   currency: 'workspace.currency',
   refundWindowDays: 'workspace.refund_window_days',
+  timeZone: 'workspace.time_zone',
   createdAt: 'workspace.created_at',
   dateYearsBack: SETTING_YEARS_BACK,
   dateYearsAhead: SETTING_YEARS_AHEAD,
@@ -44,6 +54,7 @@ export async function readSettings(db: Kysely<Database>): Promise<WorkspaceSetti
     refundWindowDays: Number(map.get(KEYS.refundWindowDays) ?? 7),
     dateYearsBack: Number(map.get(KEYS.dateYearsBack) ?? DEFAULT_YEARS_BACK),
     dateYearsAhead: Number(map.get(KEYS.dateYearsAhead) ?? DEFAULT_YEARS_AHEAD),
+    timeZone: map.get(KEYS.timeZone) || null,
     createdAt: map.get(KEYS.createdAt) ?? '',
   };
 }
@@ -71,10 +82,41 @@ export async function writeSettings(
   for (const [k, key] of Object.entries(KEYS) as [keyof WorkspaceSettings, string][]) {
     const v = values[k];
     if (v === undefined) continue;
+    if (v === null) {
+      await db.deleteFrom('settings').where('key', '=', key).execute();
+      continue;
+    }
     await db
       .insertInto('settings')
       .values({ key, value: String(v) })
       .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(v) }))
       .execute();
   }
+}
+
+/** The business's own time zone setting, or undefined (follow the machine's). */
+export function businessTimeZone(sqlite: BetterSqlite3.Database): string | undefined {
+  const zone = prepared(sqlite, 'SELECT value FROM settings WHERE key = ?')
+    .pluck()
+    .get(KEYS.timeZone) as string | undefined;
+  return zone || undefined;
+}
+
+/** The time zone days are counted in: the business's, else the machine's. */
+export const timeZoneInUse = (sqlite: BetterSqlite3.Database): string =>
+  businessTimeZone(sqlite) ?? machineTimeZone();
+
+/**
+ * The clock a store's core runs on: `base`'s instants, with days counted in the business's time
+ * zone (read from the settings at each use, so a change applies at once). A clock that already
+ * names its zone or a fixed offset (a replayed mutation, tests) is kept as it is.
+ */
+export function businessClock(sqlite: BetterSqlite3.Database, base: Clock): Clock {
+  if (base.timeZone !== undefined || base.utcOffsetMinutes !== undefined) return base;
+  return {
+    now: () => base.now(),
+    get timeZone() {
+      return businessTimeZone(sqlite);
+    },
+  };
 }

@@ -1,6 +1,6 @@
-// Day arithmetic of the date window: on calendar text, the same in every time zone.
+// Day arithmetic the date window (core/shared/day-window.ts) relies on: calendar text, the same in every zone.
 import { describe, expect, it } from 'vitest';
-import { addDays, addYears } from '../../core/shared/day-window';
+import { addDays, addYears } from '../../core/shared/days';
 
 describe('addDays / addYears', () => {
   it('steps across months, years and leap days', () => {
