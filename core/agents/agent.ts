@@ -12,6 +12,7 @@ import { phoneField } from '../customers/phone';
 import { inTeam } from './scope';
 import { rowsOf } from '../../db/prepared';
 import { createCustomerTx, requireLiveCustomer, updateCustomerTx } from '../customers/customer';
+import { assertBusinessDays } from '../shared/day-window';
 
 type Db = Kysely<Database>;
 
@@ -199,7 +200,7 @@ export async function createAgentTx(
 
   let customerId: string;
   if (input.customerId !== undefined) {
-    await requireLiveCustomer(trx, input.customerId, 'link them to an agent');
+    await requireLiveCustomer(trx, input.customerId, 'link them to an agent', 'customerId');
     const other = await agentOfCustomer(trx, input.customerId);
     if (other !== null) {
       throw conflict(
@@ -225,6 +226,7 @@ export async function createAgentTx(
     customerId = customer.id;
   }
 
+  await assertBusinessDays(trx, ctx, { joinedOn: input.joinedOn });
   const now = nowIso(ctx);
   const row: AgentRow = {
     id: newId(ctx),
@@ -402,6 +404,7 @@ export async function moveAgentTx(
   input: MoveInput,
 ): Promise<AgentDetail> {
   const row = await requireLiveAgent(trx, input.id, 'move them');
+  await assertBusinessDays(trx, ctx, { movedOn: input.movedOn });
   const to = input.uplineId;
   if (to !== null) {
     const upline = await requireLiveAgent(trx, to, 'put agents under them', 'uplineId');

@@ -21,13 +21,22 @@ export interface ErrorBody {
 }
 
 export class AppError extends Error {
+  readonly details?: ErrorBody['details'];
+
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details?: ErrorBody['details'],
+    details?: ErrorBody['details'],
   ) {
     super(message);
     this.name = 'AppError';
+    this.details = details;
+    // An error about one input field (details.path or details.field) names it the way
+    // validation errors do, so every transport and the forms can point at the field.
+    const field = details?.path ?? details?.field;
+    if (details !== undefined && details.issues === undefined && typeof field === 'string') {
+      this.details = { ...details, issues: [{ path: field, message }] };
+    }
   }
 
   toBody(): ErrorBody {
@@ -37,8 +46,11 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (what: string, id: string): AppError =>
-  new AppError('NOT_FOUND', `${what} ${id} does not exist`, { what, id });
+/** `path`: the input field that named the row (then details.issues names it too). */
+export const notFound = (what: string, id: string, path?: string): AppError =>
+  path === undefined
+    ? new AppError('NOT_FOUND', `${what} ${id} does not exist`, { what, id })
+    : new AppError('NOT_FOUND', `${path}: ${what} ${id} does not exist`, { what, id, path });
 
 export const invalidState = (message: string, details?: ErrorBody['details']): AppError =>
   new AppError('INVALID_STATE', message, details);

@@ -7,6 +7,7 @@ import { cancelOrder, PAID_STATUSES, UNPAID_STATUSES } from '../orders/lifecycle
 import { createRefund, remainingRefund } from '../orders/refunds';
 import { participantCount, type CampaignRow } from './read';
 import { assertOpen } from './write';
+import { assertBusinessDay } from '../shared/day-window';
 
 export interface Decision {
   outcome: 'succeeded' | 'failed';
@@ -23,6 +24,7 @@ export async function decideCampaign(
   onDay: string,
 ): Promise<Decision> {
   assertOpen(c, 'decided');
+  await assertBusinessDay(trx, ctx, onDay, 'decidedOn');
   const participants = await participantCount(trx, c.id);
   const reached = participants >= c.min_participants;
   if (wanted === 'succeeded' && !reached) {
@@ -54,6 +56,7 @@ export async function decideCampaign(
             ...rest,
             restock: true,
             refundedOn: onDay,
+            refundedOnPath: 'decidedOn',
             reason,
           });
           decision.refundedOrderIds.push(order.id);

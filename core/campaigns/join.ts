@@ -95,6 +95,7 @@ export async function joinCampaign(
       method: spec.pay.method,
       // Paid as they joined, unless told otherwise (a 接龙 list is often entered afterwards).
       paidOn: spec.pay.paidOn ?? spec.joinedOn,
+      paidOnPath: 'pay.paidOn',
       reference: null,
     });
   }

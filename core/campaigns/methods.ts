@@ -47,7 +47,7 @@ export const campaignsMethods = {
     input: joinCampaignInput,
     async run(ctx, input) {
       return inTransaction(ctx, async (trx) => {
-        const c = await requireCampaign(trx, input.campaignId);
+        const c = await requireCampaign(trx, input.campaignId, 'campaignId');
         const orderId = await joinCampaign(trx, ctx, c, {
           ...input,
           joinedOn: input.joinedOn ?? today(ctx),

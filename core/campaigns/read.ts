@@ -49,9 +49,13 @@ export interface CampaignView extends CampaignSummary {
   orders: OrderSummary[];
 }
 
-export async function requireCampaign(db: Kysely<Database>, id: string): Promise<CampaignRow> {
+export async function requireCampaign(
+  db: Kysely<Database>,
+  id: string,
+  path?: string,
+): Promise<CampaignRow> {
   const row = await db.selectFrom('campaigns').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) throw notFound('Campaign', id);
+  if (!row) throw notFound('Campaign', id, path);
   return row;
 }
 

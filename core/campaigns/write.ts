@@ -3,6 +3,7 @@ import { newId, nowIso, type Ctx, type Tx } from '../api/context';
 import { fieldError, invalidState } from '../api/errors';
 import { productsForLines, requireGroup } from '../orders/capture';
 import { soldByProduct, type CampaignRow } from './read';
+import { assertBusinessDays } from '../shared/day-window';
 
 export interface CampaignProductSpec {
   productId: string;
@@ -47,6 +48,7 @@ async function writeProducts(
 
 export async function createCampaign(trx: Tx, ctx: Ctx, spec: CampaignSpec): Promise<string> {
   if (spec.groupId) await requireGroup(trx, spec.groupId);
+  await assertBusinessDays(trx, ctx, { startsOn: spec.startsOn, endsOn: spec.endsOn });
   const id = newId(ctx);
   const at = nowIso(ctx);
   await trx
@@ -98,6 +100,7 @@ export async function updateCampaign(
 ): Promise<void> {
   assertOpen(c, 'changed');
   if (changes.groupId) await requireGroup(trx, changes.groupId);
+  await assertBusinessDays(trx, ctx, { startsOn: changes.startsOn, endsOn: changes.endsOn });
   const startsOn = changes.startsOn ?? c.starts_on;
   const endsOn = changes.endsOn ?? c.ends_on;
   if (endsOn < startsOn) {

@@ -220,7 +220,7 @@ export const commissionsMethods = {
         .select('id')
         .where('id', '=', input.agentId)
         .executeTakeFirst();
-      if (!agent) throw notFound('Agent', input.agentId);
+      if (!agent) throw notFound('Agent', input.agentId, 'agentId');
       const asOf = input.asOf ?? today(ctx);
       return {
         agentId: input.agentId,

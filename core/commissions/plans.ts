@@ -3,9 +3,10 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { CommissionBase, CommissionPlansTable, Database, RateScope } from '../../db/schema';
 import { newId, nowIso, type Ctx, type Tx } from '../api/context';
-import { invalidState, notFound } from '../api/errors';
+import { AppError, invalidState, notFound } from '../api/errors';
 import type BetterSqlite3 from 'better-sqlite3';
 import { prepared } from '../../db/prepared';
+import { assertBusinessDays } from '../shared/day-window';
 
 export type PlanRow = Selectable<CommissionPlansTable>;
 
@@ -170,6 +171,8 @@ export interface NewPlan {
  * existing plan: history already paid under a plan is not re-planned.
  */
 export async function createPlan(trx: Tx, ctx: Ctx, p: NewPlan): Promise<string> {
+  await assertOverrideKeysExist(trx, p.overrides);
+  await assertBusinessDays(trx, ctx, { effectiveFrom: p.effectiveFrom });
   const latest = await trx
     .selectFrom('commission_plans')
     .select(['id', 'name', 'effective_from', 'effective_to'])
@@ -214,4 +217,35 @@ export async function createPlan(trx: Tx, ctx: Ctx, p: NewPlan): Promise<string>
       .execute();
   }
   return id;
+}
+
+/**
+ * A product override names a product (by id) and a tier override a tier (by code): both must
+ * exist, or the override would never apply. Categories are free text and stay as given.
+ */
+async function assertOverrideKeysExist(trx: Tx, overrides: readonly RateOverride[]) {
+  for (const [i, o] of overrides.entries()) {
+    if (o.scope === 'category') continue;
+    const found =
+      o.scope === 'product'
+        ? await trx.selectFrom('products').select('id').where('id', '=', o.key).executeTakeFirst()
+        : await trx
+            .selectFrom('agent_tiers')
+            .select('code')
+            .where('code', '=', o.key)
+            .executeTakeFirst();
+    if (found === undefined) {
+      const path = `overrides.${i}.key`;
+      const message =
+        o.scope === 'product'
+          ? `no product with id ${o.key} in this business: give the product's id`
+          : `no agent tier ${o.key}: use one of the tiers agents have (general, level1, level2)`;
+      throw new AppError('NOT_FOUND', `${path}: ${message}`, {
+        what: o.scope,
+        id: o.key,
+        path,
+        issues: [{ path, message }],
+      });
+    }
+  }
 }

@@ -6,6 +6,7 @@ import type { Database } from '../../db/schema';
 import { newId, nowIso, today, type Ctx, type Tx } from '../api/context';
 import { invalidState, notFound } from '../api/errors';
 import { entryStatusSql, refundWindowDays } from './status';
+import { assertBusinessDays } from '../shared/day-window';
 
 export interface StatementLine {
   entryId: string;
@@ -53,7 +54,7 @@ async function requireAgent(db: Kysely<Database>, agentId: string) {
     .select(['id', 'name'])
     .where('id', '=', agentId)
     .executeTakeFirst();
-  if (!a) throw notFound('Agent', agentId);
+  if (!a) throw notFound('Agent', agentId, 'agentId');
   return a;
 }
 
@@ -161,6 +162,7 @@ export interface GenerateSpec {
 /** Drafts a statement of every payable entry of the agent accrued up to periodTo. */
 export async function generateSettlement(trx: Tx, ctx: Ctx, spec: GenerateSpec): Promise<string> {
   await requireAgent(trx, spec.agentId);
+  await assertBusinessDays(trx, ctx, { periodFrom: spec.periodFrom, periodTo: spec.periodTo });
   const asOf = spec.asOf ?? today(ctx);
   const windowDays = await refundWindowDays(trx);
   const entries = await trx

@@ -11,6 +11,7 @@ import { indexCustomer, namePinyin, searchTerms, unindexCustomer } from './searc
 import { tagList, writeTags } from './tags';
 import { addAddressTx, addressFields, type Address } from './addresses';
 import { rowsOf } from '../../db/prepared';
+import { requireAgentRef } from '../agents/references';
 
 export type CustomerRow = Selectable<CustomersTable>;
 
@@ -88,13 +89,17 @@ export function toCustomer(row: CustomerRow, tags: string[]): Customer {
 type Db = Kysely<Database>;
 
 /** The customer row, deleted and erased ones included (orders still point at them). */
-export async function requireCustomer(db: Db, customerId: string): Promise<CustomerRow> {
+export async function requireCustomer(
+  db: Db,
+  customerId: string,
+  path?: string,
+): Promise<CustomerRow> {
   const row = await db
     .selectFrom('customers')
     .selectAll()
     .where('id', '=', customerId)
     .executeTakeFirst();
-  if (!row) throw notFound('customer', customerId);
+  if (!row) throw notFound('customer', customerId, path);
   return row;
 }
 
@@ -103,18 +108,20 @@ export async function requireLiveCustomer(
   db: Db,
   customerId: string,
   doing: string,
+  path?: string,
 ): Promise<CustomerRow> {
-  const row = await requireCustomer(db, customerId);
+  const row = await requireCustomer(db, customerId, path);
   if (row.erased_at !== null) {
     throw invalidState(
       `Customer ${customerId} was erased on ${row.erased_at.slice(0, 10)}, so you cannot ${doing}. Create a new customer instead.`,
-      { id: customerId, state: 'erased' },
+      { id: customerId, state: 'erased', ...(path !== undefined && { path }) },
     );
   }
   if (row.deleted_at !== null) {
     throw invalidState(`Customer "${row.name}" was deleted, so you cannot ${doing}.`, {
       id: customerId,
       state: 'deleted',
+      ...(path !== undefined && { path }),
     });
   }
   return row;
@@ -234,6 +241,7 @@ export async function createCustomerTx(
   input: CustomerInput,
 ): Promise<CreatedCustomer> {
   await assertExternalRefFree(trx, input.externalRef);
+  if (input.ownerAgentId) await requireAgentRef(trx, input.ownerAgentId, 'ownerAgentId');
   const now = nowIso(ctx);
   const py = namePinyin(input.name);
   const row: CustomerRow = {
@@ -281,6 +289,7 @@ export async function updateCustomerTx(
   await requireLiveCustomer(trx, input.id, 'edit them');
   if (input.externalRef !== undefined)
     await assertExternalRefFree(trx, input.externalRef, input.id);
+  if (input.ownerAgentId) await requireAgentRef(trx, input.ownerAgentId, 'ownerAgentId');
   await trx
     .updateTable('customers')
     .set({

@@ -127,7 +127,7 @@ export const customersMethods = {
     run: (ctx, { customerId, ...address }) =>
       inTransaction(ctx, async (trx) => {
         await assertCustomerInScope({ ...ctx, db: trx }, customerId, 'customerId');
-        await requireLiveCustomer(trx, customerId, 'add an address');
+        await requireLiveCustomer(trx, customerId, 'add an address', 'customerId');
         return addAddressTx(trx, ctx, customerId, address);
       }),
   }),

@@ -9,6 +9,7 @@ import { invalidState, notFound } from '../api/errors';
 import { addToPnl } from '../figures/rollup';
 import { day, id, optionalText, page, positiveMoney } from '../shared/schemas';
 import { requireCampaign } from './references';
+import { assertBusinessDays } from '../shared/day-window';
 
 export const EXPENSE_CATEGORIES = [
   'ads',
@@ -93,6 +94,7 @@ export async function recordExpense(
   input: z.output<typeof expenseInput>,
 ): Promise<Expense> {
   if (input.campaignId) await requireCampaign(trx, input.campaignId, 'campaignId');
+  await assertBusinessDays(trx, ctx, { spentOn: input.spentOn });
   const expenseId = newId(ctx);
   await trx
     .insertInto('expenses')

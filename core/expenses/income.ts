@@ -10,6 +10,8 @@ import { invalidState, notFound } from '../api/errors';
 import { addToPnl } from '../figures/rollup';
 import { day, id, optionalText, page, positiveMoney } from '../shared/schemas';
 import { requireCustomer } from './references';
+import { requireAgentRef } from '../agents/references';
+import { assertBusinessDays } from '../shared/day-window';
 
 export const INCOME_KINDS = ['franchise', 'training', 'advertising', 'other'] as const;
 
@@ -17,7 +19,6 @@ export const incomeInput = z.object({
   kind: z.enum(INCOME_KINDS),
   amount: positiveMoney,
   receivedOn: day.optional(),
-  // Agents arrive with their own issue; until then the id is kept as given.
   agentId: id.nullish(),
   customerId: id.nullish(),
   note: optionalText(),
@@ -88,6 +89,8 @@ export async function recordIncome(
   input: z.output<typeof incomeInput>,
 ): Promise<Income> {
   if (input.customerId) await requireCustomer(trx, input.customerId, 'customerId');
+  if (input.agentId) await requireAgentRef(trx, input.agentId, 'agentId');
+  await assertBusinessDays(trx, ctx, { receivedOn: input.receivedOn });
   const incomeId = newId(ctx);
   await trx
     .insertInto('other_income')

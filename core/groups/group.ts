@@ -6,6 +6,7 @@ import type { CustomerGroupsTable, Database, Platform } from '../../db/schema';
 import { newId, nowIso, type Ctx, type Tx } from '../api/context';
 import { AppError, invalidState, notFound } from '../api/errors';
 import { id, optionalText, requiredText } from '../shared/schemas';
+import { requireAgentRef } from '../agents/references';
 
 export const PLATFORMS = [
   'wechat',
@@ -68,23 +69,29 @@ export const toGroup = (row: GroupRow): Group => ({
 type Db = Kysely<Database>;
 
 /** The group, deleted ones included (old orders and campaigns still point at them). */
-export async function requireGroup(db: Db, groupId: string): Promise<GroupRow> {
+export async function requireGroup(db: Db, groupId: string, path?: string): Promise<GroupRow> {
   const row = await db
     .selectFrom('customer_groups')
     .selectAll()
     .where('id', '=', groupId)
     .executeTakeFirst();
-  if (!row) throw notFound('group', groupId);
+  if (!row) throw notFound('group', groupId, path);
   return row;
 }
 
 /** The group, refusing a deleted one: `doing` says what was tried. */
-export async function requireLiveGroup(db: Db, groupId: string, doing: string): Promise<GroupRow> {
-  const row = await requireGroup(db, groupId);
+export async function requireLiveGroup(
+  db: Db,
+  groupId: string,
+  doing: string,
+  path?: string,
+): Promise<GroupRow> {
+  const row = await requireGroup(db, groupId, path);
   if (row.deleted_at !== null) {
     throw invalidState(`Group "${row.name}" was deleted, so you cannot ${doing}.`, {
       id: groupId,
       state: 'deleted',
+      ...(path !== undefined && { path }),
     });
   }
   return row;
@@ -120,6 +127,7 @@ export async function createGroupTx(
   input: GroupInput,
 ): Promise<Group> {
   await assertExternalRefFree(trx, input.externalRef);
+  if (input.ownerAgentId) await requireAgentRef(trx, input.ownerAgentId, 'ownerAgentId');
   const now = nowIso(ctx);
   const row: GroupRow = {
     id: newId(ctx),
@@ -144,6 +152,7 @@ export async function updateGroupTx(
   await requireLiveGroup(trx, input.id, 'edit it');
   if (input.externalRef !== undefined)
     await assertExternalRefFree(trx, input.externalRef, input.id);
+  if (input.ownerAgentId) await requireAgentRef(trx, input.ownerAgentId, 'ownerAgentId');
   await trx
     .updateTable('customer_groups')
     .set({

@@ -8,6 +8,7 @@ import { today, type Ctx, type Tx } from '../api/context';
 import { AppError, fieldError, invalidState, notFound } from '../api/errors';
 import { day, id } from '../shared/schemas';
 import { requireLiveGroup } from './group';
+import { assertBusinessDays } from '../shared/day-window';
 
 export const addMembersInput = z.object({
   groupId: id,
@@ -76,7 +77,8 @@ export async function addMembersTx(
   ctx: Pick<Ctx, 'clock'>,
   input: AddMembers,
 ): Promise<AddMembersResult> {
-  await requireLiveGroup(trx, input.groupId, 'add members');
+  await requireLiveGroup(trx, input.groupId, 'add members', 'groupId');
+  await assertBusinessDays(trx, ctx, { joinedOn: input.joinedOn });
   const joinedOn = input.joinedOn ?? today(ctx);
   const customerIds = [...new Set(input.customerIds)];
 
@@ -168,7 +170,7 @@ export async function removeMemberTx(
   ctx: Pick<Ctx, 'clock'>,
   input: RemoveMember,
 ): Promise<{ groupId: string; customerId: string; joinedOn: string; leftOn: string }> {
-  const group = await requireLiveGroup(trx, input.groupId, 'remove members');
+  const group = await requireLiveGroup(trx, input.groupId, 'remove members', 'groupId');
   const customer = await trx
     .selectFrom('customers')
     .select(['id', 'name'])
@@ -195,6 +197,7 @@ export async function removeMemberTx(
       { state: 'left', leftOn: membership.left_on },
     );
   }
+  await assertBusinessDays(trx, ctx, { leftOn: input.leftOn });
   const leftOn = input.leftOn ?? today(ctx);
   if (leftOn < membership.joined_on) {
     throw fieldError('leftOn', `cannot be before the day they joined (${membership.joined_on})`);

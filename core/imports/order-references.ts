@@ -24,6 +24,7 @@ export const skuForName = (name: string): string =>
 export class OrderReferences {
   private readonly customers = new Map<string, string>();
   private readonly groups = new Map<string, string>();
+  private readonly agents = new Map<string, string>();
   private readonly products = new Map<string, LineProduct & { name: string }>();
   /** (sku, name) pairs already warned about, so a long sheet warns once per pair. */
   private readonly nameWarnings = new Set<string>();
@@ -55,6 +56,25 @@ export class OrderReferences {
       this.env.created.customers++;
     }
     this.customers.set(cacheKey, id);
+    return id;
+  }
+
+  /**
+   * The agent an order credits, by id or by the agent's own ref (its external ref, the code
+   * the seller's other tools use). Agents are never created by an import: an unknown one is
+   * returned as given and refused by recordImportedOrder as an error of the agent column.
+   */
+  async agent(ref: string): Promise<string> {
+    const cached = this.agents.get(ref);
+    if (cached) return cached;
+    const found = await this.env.trx
+      .selectFrom('agents')
+      .select('id')
+      .where((eb) => eb.or([eb('id', '=', ref), eb('external_ref', '=', ref)]))
+      .orderBy((eb) => eb.case().when('id', '=', ref).then(0).else(1).end())
+      .executeTakeFirst();
+    const id = found?.id ?? ref;
+    this.agents.set(ref, id);
     return id;
   }
 

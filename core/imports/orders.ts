@@ -300,7 +300,7 @@ async function writeOrder(
       status: o.status,
       customerId: await refs.customer(o),
       groupId: o.group === null ? null : await refs.group(o.group),
-      agentId: o.agentRef,
+      agentId: o.agentRef === null ? null : await refs.agent(o.agentRef),
       shippingCharged: o.shippingCharged,
       fees: o.fees,
       lines: lines.map(({ row, data: l }, i) => {

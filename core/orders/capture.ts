@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { AppError } from '../api/errors';
 import { rowsOf } from '../../db/prepared';
+import { requireAgentRef } from '../agents/references';
 
 export interface ProductFacts {
   id: string;
@@ -123,6 +124,8 @@ export async function attribute(
   let groupId = given.groupId;
   if (groupId) await requireGroup(db, groupId);
   if (groupId === undefined) groupId = customer ? await currentGroupOf(db, customer.id) : null;
+  // A named agent must exist and be live; one inherited from the customer is kept as it is.
+  if (given.agentId) await requireAgentRef(db, given.agentId, 'agentId');
   const agentId = given.agentId === undefined ? (customer?.ownerAgentId ?? null) : given.agentId;
   return { customerId: customer?.id ?? null, groupId, agentId };
 }

@@ -14,6 +14,8 @@ import { accrueCommissions } from '../commissions/ledger';
 import { assertOrderNoFree } from './numbering';
 import { productsForLines, requireCustomer, requireGroup } from './capture';
 import { PAID_STATUSES } from './lifecycle';
+import { requireAgentRef } from '../agents/references';
+import { assertBusinessDays, assertOrderMoneyDay } from '../shared/day-window';
 
 export interface ImportedOrderSpec {
   orderNo: string;
@@ -104,6 +106,14 @@ export async function recordImportedOrder(
   await assertOrderNoFree(trx, s.orderNo);
   if (s.customerId) await requireCustomer(trx, s.customerId);
   if (s.groupId) await requireGroup(trx, s.groupId);
+  // History lies in the business's date window (wide enough by default for years of it), and
+  // its payment on or after its order day.
+  await assertBusinessDays(trx, ctx, { orderedOn: s.orderedOn });
+  if (s.paidOn !== null) {
+    assertOrderMoneyDay(ctx, s.paidOn, 'paidOn', { day: s.orderedOn, what: 'order day' });
+  }
+  // History may credit agents that were deleted since, but never one that does not exist.
+  if (s.agentId) await requireAgentRef(trx, s.agentId, 'agentId', { allowDeleted: true });
   // History may name products that were deleted since.
   const products = await productsForLines(
     trx,

@@ -5,6 +5,7 @@ import { fieldError, invalidState } from '../api/errors';
 import { moneyText } from './money-text';
 import { prepared } from '../../db/prepared';
 import { ensureConfirmed, PAID_STATUSES, recognisePaid, type OrderRow } from './lifecycle';
+import { assertOrderMoneyDay } from '../shared/day-window';
 
 export const PAYMENT_METHODS = ['wechat', 'alipay', 'cash', 'bank', 'other'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
@@ -14,6 +15,16 @@ export interface PaymentSpec {
   method: PaymentMethod;
   paidOn: string;
   reference: string | null;
+  /** The input field the paid day came from (default paidOn), for the refusal to name. */
+  paidOnPath?: string;
+}
+
+/** A payment is dated from the order's day to tomorrow. */
+function assertPaidOn(ctx: Ctx, order: OrderRow, p: Pick<PaymentSpec, 'paidOn' | 'paidOnPath'>) {
+  assertOrderMoneyDay(ctx, p.paidOn, p.paidOnPath ?? 'paidOn', {
+    day: order.ordered_on,
+    what: 'order day',
+  });
 }
 
 function assertPayable(order: OrderRow): void {
@@ -63,6 +74,7 @@ export async function recordPayment(
   p: PaymentSpec,
 ): Promise<string> {
   assertPayable(order);
+  assertPaidOn(ctx, order, p);
   const balance = balanceDue(order);
   if (p.amount > balance) {
     const money = await moneyText(trx);
@@ -93,6 +105,7 @@ export async function payBalance(
   p: Omit<PaymentSpec, 'amount'>,
 ): Promise<void> {
   assertPayable(order);
+  assertPaidOn(ctx, order, p);
   await ensureConfirmed(trx, ctx, order, today(ctx));
   const balance = balanceDue(order);
   if (balance > 0) insertPayment(ctx, order, { ...p, amount: balance });

@@ -15,6 +15,8 @@ import { nextOrderNo } from './numbering';
 import { moneyText } from './money-text';
 import { takeGoodsOut, type OrderRow } from './lifecycle';
 import { agentOfCustomer } from '../agents/agent';
+import { requireAgentRef } from '../agents/references';
+import { assertBusinessDays } from '../shared/day-window';
 
 /** 1 when the buyer is an agent's own customer record: a wholesale order (no commission). */
 async function wholesaleFlag(trx: Tx, customerId: string | null): Promise<number> {
@@ -148,6 +150,7 @@ const INSERT_ORDER = `INSERT INTO orders (${ORDER_COLUMNS.join(', ')})
  * as written.
  */
 export async function createOrder(trx: Tx, ctx: Ctx, spec: NewOrder): Promise<OrderRow> {
+  await assertBusinessDays(trx, ctx, { orderedOn: spec.orderedOn });
   const who = await attribute(trx, spec);
   const at = nowIso(ctx);
   const id = newId(ctx);
@@ -205,6 +208,7 @@ export interface DraftChanges {
  * unless those are given too. New lines (or a new order discount) re-price every line.
  */
 export async function updateDraft(trx: Tx, ctx: Ctx, order: OrderRow, c: DraftChanges) {
+  await assertBusinessDays(trx, ctx, { orderedOn: c.orderedOn });
   const customerChanged = c.customerId !== undefined && c.customerId !== order.customer_id;
   let who: Attribution = {
     customerId: order.customer_id,
@@ -220,6 +224,7 @@ export async function updateDraft(trx: Tx, ctx: Ctx, order: OrderRow, c: DraftCh
   } else {
     // Only what is given is checked: a kept group stays even if it was deleted since.
     if (c.groupId) await requireGroup(trx, c.groupId);
+    if (c.agentId) await requireAgentRef(trx, c.agentId, 'agentId');
     if (c.groupId !== undefined) who.groupId = c.groupId;
     if (c.agentId !== undefined) who.agentId = c.agentId;
   }

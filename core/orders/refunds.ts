@@ -10,6 +10,7 @@ import { addToPnl } from '../figures/rollup';
 import { reverseCommissions } from '../commissions/ledger';
 import { moneyText } from './money-text';
 import { PAID_STATUSES, type OrderRow } from './lifecycle';
+import { assertOrderMoneyDay } from '../shared/day-window';
 
 export interface RefundLineSpec {
   lineId: string;
@@ -25,6 +26,8 @@ export interface RefundSpec {
   shippingAmount: number;
   restock: boolean;
   reason: string | null;
+  /** The input field the refund day came from (default refundedOn), for the refusal to name. */
+  refundedOnPath?: string;
 }
 
 interface LineRefundState {
@@ -131,6 +134,11 @@ export async function createRefund(
   spec: RefundSpec,
 ): Promise<string> {
   assertRefundable(order);
+  // Money goes back on or after the day it came in (the paid day), and not ahead of time.
+  assertOrderMoneyDay(ctx, spec.refundedOn, spec.refundedOnPath ?? 'refundedOn', {
+    day: order.paid_on ?? order.ordered_on,
+    what: order.paid_on === null ? 'order day' : 'paid day',
+  });
   const money = await moneyText(trx);
   const state = await refundState(trx, order.id);
   const seen = new Set<string>();
@@ -291,7 +299,12 @@ export async function refundEverything(
   trx: Tx,
   ctx: Ctx,
   order: OrderRow,
-  options: { restock: boolean; refundedOn: string; reason: string | null },
+  options: {
+    restock: boolean;
+    refundedOn: string;
+    reason: string | null;
+    refundedOnPath?: string;
+  },
 ): Promise<string> {
   assertRefundable(order);
   const rest = await remainingRefund(trx, order);

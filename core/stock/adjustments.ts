@@ -6,6 +6,7 @@ import { requireProduct } from '../catalog/products';
 import { day, id, optionalText } from '../shared/schemas';
 import { recordMovement } from './ledger';
 import { stockStatus } from './status';
+import { assertBusinessDays } from '../shared/day-window';
 
 export const ADJUSTMENT_KINDS = ['damage', 'loss', 'transfer_out', 'adjustment'] as const;
 
@@ -58,6 +59,7 @@ export async function adjustStock(
 ): Promise<Adjustment> {
   const product = await requireProduct(trx, input.productId, 'productId');
   const quantity = input.kind === 'adjustment' ? input.quantity : -input.quantity;
+  await assertBusinessDays(trx, ctx, { occurredOn: input.occurredOn });
   const occurredOn = input.occurredOn ?? today(ctx);
   const moved = await recordMovement(trx, ctx, {
     productId: input.productId,

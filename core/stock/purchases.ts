@@ -10,6 +10,7 @@ import { requireProduct } from '../catalog/products';
 import { requireSupplier } from '../catalog/suppliers';
 import { day, id, nonNegativeMoney, optionalText, page, quantity } from '../shared/schemas';
 import { recordMovement } from './ledger';
+import { assertBusinessDays } from '../shared/day-window';
 
 const purchaseLine = z
   .object({ productId: id, quantity, unitCost: nonNegativeMoney })
@@ -74,6 +75,7 @@ export async function recordPurchase(
 
   const purchaseId = newId(ctx);
   const now = nowIso(ctx);
+  await assertBusinessDays(trx, ctx, { receivedOn: input.receivedOn });
   const receivedOn = input.receivedOn ?? today(ctx);
   await trx
     .insertInto('purchases')

@@ -9,6 +9,7 @@ import { notFound } from '../api/errors';
 import { day, id, optionalText } from '../shared/schemas';
 import { requireProduct } from '../catalog/products';
 import { recordMovement } from './ledger';
+import { assertBusinessDays } from '../shared/day-window';
 
 export const stocktakeInput = z.object({
   countedOn: day.optional(),
@@ -76,6 +77,7 @@ export async function recordStocktake(
   }
   const stocktakeId = newId(ctx);
   const now = nowIso(ctx);
+  await assertBusinessDays(trx, ctx, { countedOn: input.countedOn });
   const countedOn = input.countedOn ?? today(ctx);
   await trx
     .insertInto('stocktakes')

@@ -9,6 +9,7 @@ import { AppError } from '../api/errors';
 import { SyncHttpError, type SyncClient, type SyncStatus } from './client';
 import { getState, outboxCount } from './device';
 import type { SyncConflict } from './protocol';
+import { requireAgentRef } from '../agents/references';
 
 export type { SyncConflict } from './protocol';
 
@@ -380,7 +381,9 @@ export const syncMethods = {
     summary: 'A one-time code for an agent to join with their own device (owner).',
     mutates: false,
     input: z.object({ agentId: z.string().min(1).max(64) }),
-    run: (ctx, input) => {
+    async run(ctx, input) {
+      // Named here first, so an unknown or deleted agent is refused without asking the server.
+      await requireAgentRef(ctx.db, input.agentId, 'agentId');
       const client = clientOf(ctx);
       return guard('invite', () => client.createInvite(input.agentId));
     },

@@ -72,11 +72,15 @@ export const workspaceMethods = {
 
   'workspace.update': method({
     summary:
-      "Change the business name, refund window or time zone (null: the machine's); the currency is fixed once money is recorded.",
+      "Change the business name, refund window, time zone (null: the machine's) or date window; the currency is fixed once money is recorded.",
     mutates: true,
     input: z.object({
       name: z.string().trim().min(1).max(100).optional(),
       refundWindowDays: z.number().int().min(0).max(365).optional(),
+      /** Business days are accepted from this many years before today (default 10) ... */
+      dateYearsBack: z.number().int().min(1).max(100).optional(),
+      /** ... to this many years after it (default 1). */
+      dateYearsAhead: z.number().int().min(1).max(10).optional(),
       timeZone: timeZoneInput.nullable().optional(),
     }),
     async run(ctx, input) {

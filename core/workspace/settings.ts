@@ -1,9 +1,15 @@
-// Workspace settings (name, currency, refund window) kept in the settings table.
+// Workspace settings (name, currency, refund window, date window) kept in the settings table.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { currency, type Currency } from '../money';
 import type BetterSqlite3 from 'better-sqlite3';
 import { AppError } from '../api/errors';
+import {
+  DEFAULT_YEARS_AHEAD,
+  DEFAULT_YEARS_BACK,
+  SETTING_YEARS_AHEAD,
+  SETTING_YEARS_BACK,
+} from '../shared/day-window';
 import type { Clock } from '../api/context';
 import { prepared } from '../../db/prepared';
 import { machineTimeZone } from '../shared/days';
@@ -13,6 +19,10 @@ export interface WorkspaceSettings {
   name: string;
   currency: string;
   refundWindowDays: number;
+  /** The date window: business days from this many years before today ... */
+  dateYearsBack: number;
+  /** ... to this many years after it (core/shared/day-window.ts). */
+  dateYearsAhead: number;
   /**
    * The business's time zone (IANA), where "today" and the day of a time are counted; null:
    * follow the machine's (timeZoneInUse says which that is).
@@ -28,6 +38,8 @@ const KEYS = {
   refundWindowDays: 'workspace.refund_window_days',
   timeZone: 'workspace.time_zone',
   createdAt: 'workspace.created_at',
+  dateYearsBack: SETTING_YEARS_BACK,
+  dateYearsAhead: SETTING_YEARS_AHEAD,
 } as const;
 
 export async function readSettings(db: Kysely<Database>): Promise<WorkspaceSettings | null> {
@@ -40,6 +52,8 @@ export async function readSettings(db: Kysely<Database>): Promise<WorkspaceSetti
     name: map.get(KEYS.name) ?? '',
     currency: map.get(KEYS.currency) ?? 'CNY',
     refundWindowDays: Number(map.get(KEYS.refundWindowDays) ?? 7),
+    dateYearsBack: Number(map.get(KEYS.dateYearsBack) ?? DEFAULT_YEARS_BACK),
+    dateYearsAhead: Number(map.get(KEYS.dateYearsAhead) ?? DEFAULT_YEARS_AHEAD),
     timeZone: map.get(KEYS.timeZone) || null,
     createdAt: map.get(KEYS.createdAt) ?? '',
   };

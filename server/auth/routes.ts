@@ -8,6 +8,8 @@ import type { MemberRole, ServerSchema } from '../db/schema';
 import { HttpError, parseBody, unauthorized } from '../errors';
 import { requireOwner } from './index';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
+import { workspaceAgent } from '../sync/agents';
+import type { SyncDb } from '../sync/schema';
 import {
   REFRESH_REUSE_GRACE_SECONDS,
   REFRESH_TOKEN_TTL_SECONDS,
@@ -547,6 +549,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opt
 
   app.post('/invites', { preHandler: [app.authenticate, requireOwner] }, async (request, reply) => {
     const body = parseBody(inviteBody, request.body);
+    await assertInvitableAgent(db, request.auth.workspaceId, body.agentId);
     const code = newInviteCode();
     const at = now();
     const expiresAt = addSeconds(at, (body.expiresInHours ?? 72) * 3600);
@@ -693,3 +696,35 @@ const emailTaken = () =>
   new HttpError('CONFLICT', 'An account with this email already exists; sign in instead', {
     field: 'email',
   });
+
+/**
+ * An invite binds a login to an agent of this workspace: the agent must be one the server holds
+ * for the workspace (synced from the owner's device) and not deleted. An id of another
+ * workspace is reported as missing, like an unknown one: no probing across workspaces.
+ */
+async function assertInvitableAgent(
+  db: Kysely<ServerSchema>,
+  workspaceId: string,
+  agentId: string,
+) {
+  const agent = await workspaceAgent(db as unknown as SyncDb, workspaceId, agentId);
+  if (agent === null) {
+    const message =
+      `no agent with id ${agentId} in this workspace: choose one from the agent list; ` +
+      'an agent just created on a device reaches the server when that device syncs, so sync and invite again';
+    throw new HttpError('NOT_FOUND', `agentId: ${message}`, {
+      what: 'agent',
+      id: agentId,
+      issues: [{ path: 'agentId', message }],
+    });
+  }
+  if (agent.deletedAt !== null) {
+    const message = `agent "${agent.name}" was deleted, so they cannot be invited`;
+    throw new HttpError('VALIDATION', `agentId: ${message}`, {
+      what: 'agent',
+      id: agentId,
+      state: 'deleted',
+      issues: [{ path: 'agentId', message }],
+    });
+  }
+}

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { newBusiness, type TestBusiness } from '../support/store';
+import { newBusiness, testClock, type TestBusiness } from '../support/store';
 import {
   addCustomer,
   addGroup,
@@ -396,7 +396,8 @@ describe('campaign.decide and close', () => {
   });
 
   it('a failed campaign cancels unpaid orders and fully refunds paid ones with restock', async () => {
-    biz = await newBusiness();
+    const clock = testClock();
+    biz = await newBusiness({ clock });
     const { fruit, milk, campaign } = await setup(5);
     const stock = { fruit: product(biz, fruit).onHand, milk: product(biz, milk).onHand };
     const people = await Promise.all(
@@ -441,6 +442,7 @@ describe('campaign.decide and close', () => {
     });
     expect(pnl(biz, { campaignId: campaign.id }).revenue).toBe(2500 + 2400 + 500 + 600 - 100);
 
+    clock.set('2026-03-21T10:00:00+08:00'); // decided (and refunded) on its day
     const decided = await biz.core.invoke('campaign.decide', {
       id: campaign.id,
       decidedOn: '2026-03-21',

@@ -136,7 +136,8 @@ async function refund(
 }
 
 async function run(s: Scenario) {
-  const biz = await newBusiness({ clock: testClock('2026-03-15T10:00:00+08:00') });
+  // Today is on the last refund day (money is never dated after tomorrow).
+  const biz = await newBusiness({ clock: testClock('2026-03-21T10:00:00+08:00') });
   try {
     // The tree: each agent under an earlier one (or a root).
     const agents: { id: string; parent: number | null; tier: string }[] = [];
@@ -224,6 +225,7 @@ async function run(s: Scenario) {
           unitPrice: l.price,
         })),
         status: 'confirmed',
+        orderedOn: o.day,
       });
       if (o.cancel) {
         await biz.core.invoke('order.cancel', { id: created.id });

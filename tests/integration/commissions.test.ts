@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { newBusiness, type TestBusiness } from '../support/store';
+import { newBusiness, testClock, type TestBusiness } from '../support/store';
 import {
   addCustomer,
   addProduct,
@@ -281,7 +281,8 @@ describe('commission accruals', () => {
 
 describe('commission reversals', () => {
   it('reverses refunds cumulatively so a full refund nets every beneficiary to zero', async () => {
-    biz = await newBusiness();
+    // Today is after the refunds below (a refund is never dated after tomorrow).
+    biz = await newBusiness({ clock: testClock('2026-03-20T10:00:00+08:00') });
     const [a, b, c] = await addChain(biz, 3);
     await plan([1000, 300, 150]);
     const p = await addProduct(biz, { retailPrice: 1005, stock: { quantity: 10, unitCost: 400 } });

@@ -8,10 +8,12 @@ import { rebuildPnl } from '../../db/pnl';
 
 let biz: TestBusiness;
 let campaignId: string;
-// Each run books into its own year, so runs sharing one store never see each other's figures.
-let year = 2000;
+// Each run books into its own year, so runs sharing one store never see each other's figures:
+// the business accepts days from 100 years back (its date window), the years 1951, 1952, ...
+let year = 1950;
 beforeAll(async () => {
   biz = await newBusiness();
+  await biz.core.invoke('workspace.update', { dateYearsBack: 100 });
   campaignId = await insertCampaign(biz);
 });
 afterAll(async () => biz?.close());

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newBusiness, testClock, type TestBusiness } from '../support/store';
+import { addAgent } from '../support/agent-fixtures';
 import { expectRefused, insertCampaign, insertCustomer } from '../support/catalog-fixtures';
 import { rebuildPnl } from '../../db/pnl';
 
@@ -193,10 +194,11 @@ describe('expense.list', () => {
 describe('income.record / income.reverse / income.list', () => {
   it('records income as other income of its day, customer and agent, and reverses it', async () => {
     const customerId = await insertCustomer(biz);
+    const agent = await addAgent(biz);
     const i = await biz.core.invoke('income.record', {
       kind: 'franchise',
       amount: 99_900,
-      agentId: 'agent-1',
+      agentId: agent,
       customerId,
       receivedOn: '2026-03-03',
     });
@@ -204,7 +206,7 @@ describe('income.record / income.reverse / income.list', () => {
       kind: 'franchise',
       amount: 99_900,
       receivedOn: '2026-03-03',
-      agentId: 'agent-1',
+      agentId: agent,
       customerId,
       reversesId: null,
       reversedById: null,
@@ -215,7 +217,7 @@ describe('income.record / income.reverse / income.list', () => {
       { day: '2026-03-15', fees: 0, other_income: 10_000, revenue: 0, orders: 0 },
     ]);
     expect(pnl('customer', customerId)[0]).toMatchObject({ other_income: 99_900 });
-    expect(pnl('agent', 'agent-1')[0]).toMatchObject({ other_income: 99_900 });
+    expect(pnl('agent', agent)[0]).toMatchObject({ other_income: 99_900 });
 
     const r = await biz.core.invoke('income.reverse', { id: i.id });
     expect(r).toMatchObject({
@@ -234,7 +236,7 @@ describe('income.record / income.reverse / income.list', () => {
     });
     expect(await biz.core.invoke('income.list', { customerId })).toMatchObject({ total: 2 });
     expect(
-      await biz.core.invoke('income.list', { agentId: 'agent-1', from: '2026-03-04' }),
+      await biz.core.invoke('income.list', { agentId: agent, from: '2026-03-04' }),
     ).toMatchObject({
       total: 0,
       totalAmount: 0,
@@ -292,7 +294,11 @@ describe('the P&L rollup', () => {
       spentOn: '2026-03-01',
     });
     await biz.core.invoke('expense.reverse', { id: e.id });
-    await biz.core.invoke('income.record', { kind: 'other', amount: 42, agentId: 'a-9' });
+    await biz.core.invoke('income.record', {
+      kind: 'other',
+      amount: 42,
+      agentId: await addAgent(biz),
+    });
     const incremental = allPnl();
     rebuildPnl(biz.store.sqlite);
     expect(allPnl()).toEqual(incremental);

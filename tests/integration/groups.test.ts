@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { newBusiness, type TestBusiness } from '../support/store';
+import { addAgent } from '../support/agent-fixtures';
 import { expectRefused } from '../support/customers-fixtures';
 
 let biz: TestBusiness;
@@ -12,19 +13,20 @@ const customer = async (name: string, phone?: string) =>
 describe('group.create / update / delete', () => {
   it('creates, changes only the given fields, and soft-deletes', async () => {
     biz = await newBusiness();
+    const agent = await addAgent(biz);
     const g = await biz.core.invoke('group.create', {
       platform: 'wechat',
       name: ' 宝妈团购1群 ',
       notes: '每周三开团',
       externalRef: 'wx-1',
-      ownerAgentId: 'agent-1',
+      ownerAgentId: agent,
     });
     expect(g).toMatchObject({
       platform: 'wechat',
       name: '宝妈团购1群',
       notes: '每周三开团',
       externalRef: 'wx-1',
-      ownerAgentId: 'agent-1',
+      ownerAgentId: agent,
       deletedAt: null,
     });
     const u = await biz.core.invoke('group.update', { id: g.id, platform: 'qq', notes: null });

@@ -548,6 +548,41 @@ describe('order import', () => {
     expect(biz.snapshot()).toEqual(before);
   });
 
+  it('credits agents by id or by their ref; an unknown agent is an error of its row and column', async () => {
+    // Issue 14: an order naming an agent that does not exist was stored as it was.
+    biz = await newBusiness();
+    const agent = await biz.core.invoke('agent.create', {
+      name: '王代理',
+      tier: 'level1',
+      externalRef: 'DL-007',
+    });
+    const header = ['order_no', 'ordered_at', 'status', 'sku', 'quantity', 'unit_price', '代理'];
+    const bad = writeCsv(biz.dir, 'agents-bad.csv', [
+      header,
+      ['A-1', '2026-03-01', 'confirmed', 'A', '1', '10', 'DL-007'],
+      ['A-2', '2026-03-01', 'confirmed', 'A', '1', '10', 'no-such-agent'],
+    ]);
+    const before = biz.snapshot();
+    const r = await biz.core.invoke('import.run', { kind: 'orders', file: bad });
+    expect(r.inserted).toBe(0);
+    expect(r.errors).toEqual([
+      { row: 3, column: '代理', reason: expect.stringContaining('no agent') },
+    ]);
+    expect(biz.snapshot()).toEqual(before);
+
+    const good = writeCsv(biz.dir, 'agents-good.csv', [
+      header,
+      ['A-1', '2026-03-01', 'confirmed', 'A', '1', '10', 'DL-007'],
+      ['A-2', '2026-03-01', 'confirmed', 'A', '1', '10', agent.id],
+    ]);
+    const ok = await biz.core.invoke('import.run', { kind: 'orders', file: good });
+    expect(ok.errors).toEqual([]);
+    expect(rows('SELECT order_no, agent_id FROM orders ORDER BY order_no')).toEqual([
+      { order_no: 'A-1', agent_id: agent.id },
+      { order_no: 'A-2', agent_id: agent.id },
+    ]);
+  });
+
   it('keeps line amounts exact: imported net amounts sum to the P&L revenue (property)', async () => {
     biz = await newBusiness();
     const amount = fc

@@ -9,11 +9,13 @@ import {
   pnlMatchesRebuild,
   product,
 } from '../support/order-fixtures';
+import { addAgent } from '../support/agent-fixtures';
 import { recordImportedOrder, type ImportedOrderSpec } from '../../core/orders/imported';
 import type { Ctx } from '../../core/api/context';
 import { AppError } from '../../core/api/errors';
 
 let biz: TestBusiness;
+let agent: string;
 afterEach(async () => biz?.close());
 
 function ctxOf(b: TestBusiness): Ctx {
@@ -35,6 +37,7 @@ async function base(): Promise<ImportedOrderSpec> {
     retailPrice: 1000,
     stock: { quantity: 10, unitCost: 400 },
   });
+  agent = await addAgent(biz);
   return {
     orderNo: 'TB-2025-0001',
     orderedOn: '2025-12-01',
@@ -42,7 +45,7 @@ async function base(): Promise<ImportedOrderSpec> {
     status: 'completed',
     customerId: await addCustomer(biz),
     groupId: await addGroup(biz),
-    agentId: 'agent-3',
+    agentId: agent,
     shippingCharged: 500,
     fees: [{ kind: 'platform', amount: 60 }],
     lines: [{ productId: p, quantity: 3, unitPrice: 1000, netAmount: 2800, cost: 1000 }],
@@ -65,7 +68,7 @@ describe('recordImportedOrder', () => {
       totalDue: 3300,
       paidTotal: 3300,
       balanceDue: 0,
-      agentId: 'agent-3',
+      agentId: agent,
     });
     expect(o.lines[0]).toMatchObject({
       sku: 'OLD-1',
@@ -131,6 +134,8 @@ describe('recordImportedOrder', () => {
         'lines.0.productId',
       ],
       [{ ...spec, orderNo: 'X5', customerId: 'ghost' }, 'NOT_FOUND', 'customerId'],
+      // Issue 14: an agent id that does not exist was stored, and its sales paid no commission.
+      [{ ...spec, orderNo: 'X6', agentId: 'ghost' }, 'NOT_FOUND', 'agentId'],
     ];
     for (const [bad, code, path] of failures) {
       const err = await importOne(bad).catch((e: unknown) => e);

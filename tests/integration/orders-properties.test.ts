@@ -3,7 +3,7 @@
 // exceed what was sold, and the incremental P&L rollup equals a rebuild from scratch.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { newBusiness, type TestBusiness } from '../support/store';
+import { newBusiness, testClock, type TestBusiness } from '../support/store';
 import { addProduct, pnlMatchesRebuild, receiveStock } from '../support/order-fixtures';
 
 const PRICES = [1000, 2500, 99];
@@ -225,7 +225,7 @@ describe('order books under random sequences', () => {
   it('keep stock, totals, refund limits and the P&L rollup consistent', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 25 }), async (ops) => {
-        const biz = await newBusiness();
+        const biz = await newBusiness({ clock: testClock('2026-03-17T10:00:00+08:00') });
         try {
           const products = [
             await addProduct(biz, {
@@ -251,7 +251,7 @@ describe('order books under random sequences', () => {
   it('a full refund with restock returns every order to zero revenue and COGS', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 20 }), async (ops) => {
-        const biz = await newBusiness();
+        const biz = await newBusiness({ clock: testClock('2026-03-17T10:00:00+08:00') });
         try {
           const products = [
             await addProduct(biz, {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { newBusiness, testClock, type TestBusiness } from '../support/store';
+import { addAgent } from '../support/agent-fixtures';
 import {
   addCustomer,
   addGroup,
@@ -283,12 +284,13 @@ describe('drafts: order.update and order.confirm', () => {
     expect(discounted.goodsTotal).toBe(4000);
     expect(discounted.lines.map((l) => l.quantity)).toEqual([3, 5]);
     expect(discounted.agentId).toBe('a2');
+    const a9 = await addAgent(biz);
     const regrouped = await biz.core.invoke('order.update', {
       id: draft.id,
       groupId: null,
-      agentId: 'a9',
+      agentId: a9,
     });
-    expect([regrouped.customerId, regrouped.groupId, regrouped.agentId]).toEqual([c2, null, 'a9']);
+    expect([regrouped.customerId, regrouped.groupId, regrouped.agentId]).toEqual([c2, null, a9]);
 
     // More stock arrives at a higher cost before the draft is confirmed.
     await receiveStock(biz, p, 10, 600);
@@ -402,6 +404,8 @@ describe('payments', () => {
     );
     expect(biz.snapshot()).toEqual(before);
 
+    // The rest arrives two days later (a payment is never dated after tomorrow).
+    clock.set('2026-03-17T10:00:00+08:00');
     const paid = await biz.core.invoke('order.recordPayment', {
       orderId: o.id,
       amount: 2000,
@@ -435,7 +439,8 @@ describe('payments', () => {
   });
 
   it('a payment on a draft confirms it first; markPaid pays the whole balance, even a zero one', async () => {
-    biz = await newBusiness();
+    const clock = testClock();
+    biz = await newBusiness({ clock });
     const p = await addProduct(biz, { retailPrice: 1000, stock: { quantity: 10, unitCost: 400 } });
     const draft = await biz.core.invoke('order.create', {
       status: 'draft',
@@ -462,6 +467,7 @@ describe('payments', () => {
       status: 'draft',
       lines: [{ productId: p, quantity: 1, unitPrice: 0 }],
     });
+    clock.set('2026-03-20T10:00:00+08:00');
     const freePaid = await biz.core.invoke('order.markPaid', {
       orderId: free.id,
       paidOn: '2026-03-20',

@@ -41,7 +41,8 @@ async function paidOrder(
 
 describe('refund.create', () => {
   it('partial refunds of a line sum exactly to its net amount and, with restock, its cost', async () => {
-    biz = await newBusiness();
+    const clock = testClock();
+    biz = await newBusiness({ clock });
     const { order, productId, customerId, lineId } = await paidOrder({
       quantity: 3,
       price: 1000,
@@ -50,6 +51,7 @@ describe('refund.create', () => {
     expect(order.lines[0]!.cost).toBe(999);
     const parts = [];
     for (let i = 0; i < 3; i++) {
+      clock.set(`2026-03-1${6 + i}T10:00:00+08:00`); // each refund recorded on its day
       parts.push(
         await biz.core.invoke('refund.create', {
           orderId: order.id,

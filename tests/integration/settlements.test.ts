@@ -70,6 +70,7 @@ describe('commission status and settlements', () => {
     expect(biz.snapshot()).toEqual(before);
 
     await biz.core.invoke('order.complete', { id: order.id }); // completed 2026-03-15
+    clock.set('2026-03-20T10:00:00+08:00'); // the refund is recorded on its day
     await biz.core.invoke('refund.create', {
       orderId: order.id,
       lines: [{ lineId, quantity: 1 }],
@@ -333,6 +334,8 @@ describe('report commissions', () => {
   it('equals the ledger by agent and level, in the API and the CLI', async () => {
     const { clock, a, b, order, p } = await setup();
     const file = biz.file;
+    // Recorded after the fact (nothing is dated after tomorrow).
+    clock.set('2026-05-01T10:00:00+08:00');
     await biz.core.invoke('refund.create', {
       orderId: order.id,
       lines: [{ lineId: order.lines[0]!.id, quantity: 1 }],
@@ -340,7 +343,6 @@ describe('report commissions', () => {
       refundedOn: '2026-04-03',
     });
     await paidSale(biz, a, [{ productId: p, quantity: 1 }], '2026-03-20');
-    clock.set('2026-05-01T10:00:00+08:00');
     const report = await biz.core.invoke('commission.report', {
       from: '2026-03-01',
       to: '2026-04-30',

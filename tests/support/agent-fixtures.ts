@@ -82,7 +82,7 @@ export async function addChain(biz: TestBusiness, depth: number): Promise<string
   return ids;
 }
 
-/** Sells `lines` to a fresh customer credited to `agentId` and marks it paid on `paidOn`. */
+/** Sells `lines` on `paidOn` to a fresh customer credited to `agentId` and marks it paid that day. */
 export async function paidSale(
   biz: TestBusiness,
   agentId: string | null,
@@ -91,7 +91,13 @@ export async function paidSale(
   customerId?: string,
 ) {
   const c = customerId ?? (await addCustomer(biz));
-  const o = await biz.core.invoke('order.create', { customerId: c, agentId, lines });
+  // Ordered on the paid day: a payment is never dated before its order.
+  const o = await biz.core.invoke('order.create', {
+    customerId: c,
+    agentId,
+    lines,
+    orderedOn: paidOn,
+  });
   return biz.core.invoke('order.markPaid', { orderId: o.id, paidOn });
 }
 

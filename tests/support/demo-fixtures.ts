@@ -24,6 +24,30 @@ export function demoInvariantProblems(sqlite: BetterSqlite3.Database): string[] 
       problems.push(`${what}: ${found.length} rows, e.g. ${JSON.stringify(found[0])}`);
   };
 
+  // Issue 14: the demo writes straight through prepared statements, so the rules the services
+  // enforce (dates in order, agents that exist) are checked on what it wrote.
+  expectNone(
+    'payments dated before their order day',
+    `SELECT p.id, p.paid_on, o.ordered_on FROM payments p JOIN orders o ON o.id = p.order_id
+       WHERE p.paid_on < o.ordered_on`,
+  );
+  expectNone(
+    'refunds dated before their order was paid',
+    `SELECT r.id, r.refunded_on, o.paid_on FROM refunds r JOIN orders o ON o.id = r.order_id
+       WHERE r.refunded_on < coalesce(o.paid_on, o.ordered_on)`,
+  );
+  expectNone(
+    'agent ids naming no agent',
+    `SELECT 'orders' AS tbl, agent_id AS id FROM orders
+       WHERE agent_id IS NOT NULL AND agent_id NOT IN (SELECT id FROM agents)
+     UNION ALL SELECT 'customers', owner_agent_id FROM customers
+       WHERE owner_agent_id IS NOT NULL AND owner_agent_id NOT IN (SELECT id FROM agents)
+     UNION ALL SELECT 'customer_groups', owner_agent_id FROM customer_groups
+       WHERE owner_agent_id IS NOT NULL AND owner_agent_id NOT IN (SELECT id FROM agents)
+     UNION ALL SELECT 'other_income', agent_id FROM other_income
+       WHERE agent_id IS NOT NULL AND agent_id NOT IN (SELECT id FROM agents)`,
+  );
+
   expectNone(
     'on_hand differs from the sum of movements',
     `SELECT p.sku, p.on_hand, coalesce(sum(m.quantity), 0) AS moved FROM products p

@@ -84,11 +84,32 @@ export function defineAuthSuite(kind: StoreKind): void {
     return res.body;
   }
 
+  /**
+   * An agent of the owner's workspace as the server holds it: its row in sync_rows, as the
+   * owner's device pushes it when it syncs (the sync suites create agents that way).
+   */
+  async function holdAgent(owner: Session, agentId: string, deletedAt: string | null = null) {
+    await db.db
+      .insertInto('sync_rows' as never)
+      .values({
+        workspace_id: owner.workspace.id,
+        tbl: 'agents',
+        pk: agentId,
+        data: JSON.stringify({ id: agentId, name: `代理 ${agentId}`, deleted_at: deletedAt }),
+        version: 1,
+        scope: agentId,
+        once_shared: 0,
+      } as never)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+
   async function invite(
     owner: Session,
     agentId: string,
     extra: Record<string, unknown> = {},
   ): Promise<string> {
+    await holdAgent(owner, agentId);
     const res = await call<{ code: string; agentId: string; expiresAt: string }>(
       'POST',
       '/v1/auth/invites',
@@ -513,6 +534,38 @@ export function defineAuthSuite(kind: StoreKind): void {
       // The agent's later logins land on the same agent.
       const relogin = await login(agentEmail, 'agent tablet');
       expect(relogin).toMatchObject({ role: 'agent', agentId: 'agent-7' });
+    });
+
+    it('refuses an invite for an agent the workspace does not have, naming agentId (issue 14)', async () => {
+      const owner = await signup('invite-refs');
+      const other = await signup('invite-other');
+      await holdAgent(other, 'agent-of-other');
+      await holdAgent(owner, 'agent-left', '2026-01-01T00:00:00.000Z');
+      const count = async () =>
+        (
+          await db.db
+            .selectFrom('invites')
+            .select('code_hash')
+            .where('workspace_id', '=', owner.workspace.id)
+            .execute()
+        ).length;
+      const before = await count();
+      for (const [agentId, status, code] of [
+        ['agent-of-other', 404, 'NOT_FOUND'],
+        ['no-such-agent', 404, 'NOT_FOUND'],
+        ['agent-left', 400, 'VALIDATION'],
+      ] as const) {
+        const res = await call('POST', '/v1/auth/invites', {
+          token: owner.accessToken,
+          json: { agentId },
+        });
+        expect(res.status, res.text).toBe(status);
+        expect(res.body.code).toBe(code);
+        expect(res.body.details?.issues?.map((i) => i.path)).toEqual(['agentId']);
+      }
+      expect(await count()).toBe(before);
+      // The other workspace's owner may invite its own agent.
+      expect(await invite(other, 'agent-of-other')).toMatch(/^[0-9A-Z]{4}-/);
     });
 
     it('refuses an expired invite and an unknown code', async () => {

@@ -207,6 +207,52 @@ for (const kind of ['sqlite', 'postgres'] as StoreKind[]) {
       expect(after.counter).toEqual(before.counter);
     });
 
+    it('a replayed mutation naming a record the workspace does not have is rejected (issue 14)', async () => {
+      // A device of the owner's that skipped its own checks (an old build, a crafted push): the
+      // server replays the same core methods on its mirror, so the same reference checks run.
+      const login = await post<{ accessToken: string }>('/v1/auth/login', {
+        email: 'owner@example.com',
+        password: PASSWORD,
+        deviceName: 'old laptop',
+      });
+      expect(login.status).toBe(200);
+      const token = login.body.accessToken;
+      const before = await serverState();
+      const line = [{ productId: ids.product, quantity: 1 }];
+      const attempts = [
+        ['order.create', { agentId: 'no-such', lines: line }, 'agentId'],
+        ['order.create', { customerId: 'no-such', lines: line }, 'customerId'],
+        ['customer.create', { name: '幽灵', ownerAgentId: 'no-such-agent' }, 'ownerAgentId'],
+        ['group.create', { platform: 'wechat', name: '群', ownerAgentId: 'x' }, 'ownerAgentId'],
+        ['income.record', { kind: 'training', amount: 100, agentId: 'no-such' }, 'agentId'],
+        ['expense.record', { category: 'ads', amount: 100, campaignId: 'no-such' }, 'campaignId'],
+      ] as const;
+      const res = await post<PushResponse>(
+        '/v1/sync/push',
+        {
+          schemaVersion: LATEST_VERSION,
+          mutations: attempts.map(([name, args], i) => ({
+            seq: i + 1,
+            name,
+            args,
+            hlc: HLC,
+            tz: 480,
+          })),
+        },
+        token,
+      );
+      expect(res.status).toBe(200);
+      expect(res.body.results.map((r) => [r.status, r.code])).toEqual(
+        attempts.map(() => ['rejected', 'NOT_FOUND']),
+      );
+      res.body.results.forEach((r, i) =>
+        expect(JSON.stringify(r), attempts[i]![0]).toContain(attempts[i]![2]),
+      );
+      const after = await serverState();
+      expect(after.rows).toEqual(before.rows);
+      expect(after.counter).toEqual(before.counter);
+    });
+
     it('malformed, oversized and out-of-order pushes are refused without effect', async () => {
       const before = await serverState();
       const bad = [
