@@ -3,9 +3,16 @@
 // Transports (in-process, HTTP, MessagePort) carry {id, method, input} and nothing else.
 import { ZodError } from 'zod';
 import type { Kysely } from 'kysely';
-import type { Store } from '../../db/store';
+import { damageOf, isCorruptError, type Store } from '../../db/store';
 import type { Database } from '../../db/schema';
-import { AppError, type ErrorBody, type FieldIssue } from './errors';
+import {
+  AppError,
+  isStoreBusy,
+  storeBusy,
+  storeDamaged,
+  type ErrorBody,
+  type FieldIssue,
+} from './errors';
 import { systemClock, type Actor, type Clock, type Ctx, type Progress } from './context';
 import { methods, type MethodName, type Methods } from './contract';
 import type { AnyMethod, MethodInput, MethodOutput } from './define';
@@ -93,6 +100,8 @@ export function toErrorBody(err: unknown): ErrorBody {
       details: { issues },
     };
   }
+  if (isStoreBusy(err)) return storeBusy().toBody();
+  if (isCorruptError(err)) return storeDamaged([(err as Error).message]).toBody();
   const e = err as { code?: unknown; message?: unknown };
   if (typeof e?.code === 'string' && e.code.startsWith('SQLITE_CONSTRAINT')) {
     // The services check what they can; a constraint that still fires is reported, not hidden.
@@ -116,6 +125,8 @@ export function createCore(options: CoreOptions): Core {
   ): Promise<unknown> {
     const actor = actorNow();
     const { def, input: parsed } = prepareCall(method, input, actor);
+    const damaged = damageOf(store.sqlite);
+    if (damaged && def.mutates) throw storeDamaged(damaged);
     const ctx: Ctx = {
       db: store.db,
       sqlite: store.sqlite,
