@@ -34,6 +34,8 @@ export interface Core {
     options?: CallOptions,
   ): Promise<MethodOutput<Methods[K]>>;
   readonly store: Store;
+  /** Resolves once every call queued so far has finished (before the store is closed). */
+  idle(): Promise<void>;
 }
 
 /**
@@ -154,6 +156,7 @@ export function createCore(options: CoreOptions): Core {
 
   return {
     store,
+    idle: () => serialized(async () => undefined),
     call(method, input, callOptions) {
       return serialized(async () => {
         try {

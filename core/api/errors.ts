@@ -67,7 +67,6 @@ export const storeDamaged = (problems: string[] = []): AppError =>
   new AppError(
     'STORE_DAMAGED',
     'The store file is damaged, so it was opened read-only and nothing can be changed. ' +
-      'Restore the last good backup (the banner in the app, or `qundesk --store FILE call store.backups` ' +
-      'then `call store.restoreBackup`).',
+      'Restore the last good backup: the app offers it in a banner (`qundesk --store FILE call store.backups` lists them).',
     { reason: 'store-damaged', problems: problems.slice(0, 20) },
   );
