@@ -5,17 +5,19 @@
 // never carries a backup's name. Restoring checks the copy, then swaps the files while the
 // store is closed (the caller closes and reopens it).
 import Database from 'better-sqlite3';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { LATEST_VERSION } from './migrations';
+import { backupsDir, fileStamp, removeWithSidecars } from './backup-files';
+
+export {
+  backupsDir,
+  fileStamp,
+  putBack,
+  removeWithSidecars,
+  sidecars,
+  swapIn,
+} from './backup-files';
 
 export const DEFAULT_BACKUP_DAYS = 7;
 
@@ -30,21 +32,6 @@ export interface BackupInfo {
   /** When the copy was written (ISO-8601 UTC). */
   writtenAt: string;
 }
-
-export const backupsDir = (storeFile: string): string => `${storeFile}-backups`;
-
-export const sidecars = (file: string): string[] => [
-  `${file}-wal`,
-  `${file}-shm`,
-  `${file}-journal`,
-];
-
-export function removeWithSidecars(file: string): void {
-  for (const f of [file, ...sidecars(file)]) rmSync(f, { force: true });
-}
-
-/** e.g. 2026-11-27T14-05-09-123Z: sortable, safe in a file name on every OS. */
-export const fileStamp = (date: Date): string => date.toISOString().replace(/[:.]/g, '-');
 
 /** A consistent copy of the live store at `to`, written under a temporary name and renamed. */
 export function copyLiveStore(sqlite: Database.Database, to: string): void {
@@ -164,40 +151,4 @@ export function verifyBackup(file: string): { schemaVersion: number } {
   } finally {
     probe.close();
   }
-}
-
-/**
- * Puts `backup` in the place of the CLOSED store: the copy goes to a temporary file beside
- * the store first (a failure there leaves the store as it was), the store and its WAL move
- * into the backups folder as before-restore-<stamp>.sqlite (so a restore can be undone),
- * then the copy is renamed into place. Returns the name the old store was kept under.
- */
-export function swapInBackup(storeFile: string, backup: string, now: Date = new Date()): string {
-  const tmp = `${storeFile}.restore-tmp`;
-  removeWithSidecars(tmp);
-  copyFileSync(backup, tmp);
-  const dir = backupsDir(storeFile);
-  mkdirSync(dir, { recursive: true });
-  const kept = join(dir, `before-restore-${fileStamp(now)}.sqlite`);
-  try {
-    if (existsSync(storeFile)) renameSync(storeFile, kept);
-    // A WAL left beside the old store must never be replayed into the restored one.
-    for (const [from, to] of sidecars(storeFile).map((f, i) => [f, sidecars(kept)[i]!] as const))
-      if (existsSync(from)) renameSync(from, to);
-    renameSync(tmp, storeFile);
-  } catch (err) {
-    removeWithSidecars(tmp);
-    if (!existsSync(storeFile) && existsSync(kept)) renameSync(kept, storeFile);
-    throw err;
-  }
-  return basename(kept);
-}
-
-/** Undoes swapInBackup (the restored copy could not be opened): the old store goes back. */
-export function putBack(storeFile: string, keptName: string): void {
-  const kept = join(backupsDir(storeFile), keptName);
-  removeWithSidecars(storeFile);
-  renameSync(kept, storeFile);
-  for (const [from, to] of sidecars(kept).map((f, i) => [f, sidecars(storeFile)[i]!] as const))
-    if (existsSync(from)) renameSync(from, to);
 }

@@ -8,7 +8,7 @@ import {
   DEFAULT_BACKUP_DAYS,
   listBackups,
   putBack,
-  swapInBackup,
+  swapIn,
   verifyBackup,
   writeDailyBackup,
 } from '../../db/backups';
@@ -191,23 +191,28 @@ export function openHost(options: HostOptions): Host {
       verifyBackup(backup.file);
     } catch (err) {
       if (err instanceof BackupRefused)
-        throw new AppError('INVALID_STATE', err.message, { reason: 'backup-refused', name });
+        throw new AppError('INVALID_STATE', err.message, {
+          reason: 'backup-refused',
+          name,
+          problem: err.message,
+        });
       throw err;
     }
     await live.core.idle();
     await closeLive();
-    const keptAs = swapInBackup(storeFile, backup.file);
+    const keptAs = swapIn(storeFile, backup.file);
     let store: Store;
     try {
       store = openStore(storeFile);
     } catch (err) {
       putBack(storeFile, keptAs);
       live = build(openStore(storeFile));
-      throw new AppError(
-        'INVALID_STATE',
-        `The backup ${name} could not be opened (${err instanceof Error ? err.message : String(err)}); the store was put back as it was.`,
-        { reason: 'backup-refused', name },
-      );
+      const problem = `it could not be opened (${err instanceof Error ? err.message : String(err)}); the store was put back as it was`;
+      throw new AppError('INVALID_STATE', `The backup ${name}: ${problem}.`, {
+        reason: 'backup-refused',
+        name,
+        problem,
+      });
     }
     live = build(store);
     return { restored: name, previousKeptAs: keptAs, damaged: store.damaged !== null };
