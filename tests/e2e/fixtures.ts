@@ -49,7 +49,7 @@ function privateRenderer(): string {
   return built;
 }
 
-async function startHost(storeFile: string): Promise<{ child: ChildProcess; url: string }> {
+export async function startHost(storeFile: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
     [
