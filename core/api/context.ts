@@ -2,7 +2,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
-import { format } from 'date-fns';
+import { dayAt } from '../shared/days';
 import type { Database } from '../../db/schema';
 
 export type Role = 'owner' | 'agent';
@@ -26,6 +26,11 @@ export interface Clock {
    * replays a device's mutation in the device's calendar). Unset: the local time zone.
    */
   utcOffsetMinutes?: number;
+  /**
+   * The business's time zone (IANA, e.g. 'Asia/Shanghai'): "today" and the day of an instant
+   * are counted there. Unset: this process's zone. A fixed utcOffsetMinutes wins over it.
+   */
+  timeZone?: string;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -75,12 +80,8 @@ export function answer<T>(ctx: Pick<Ctx, 'resultUnused'>, view: () => Promise<T>
 /** The current instant as ISO-8601 UTC text. */
 export const nowIso = (ctx: Pick<Ctx, 'clock'>): string => ctx.clock.now().toISOString();
 
-/** Today in the seller's local calendar, 'YYYY-MM-DD'. */
-export const today = (ctx: Pick<Ctx, 'clock'>): string => {
-  const offset = ctx.clock.utcOffsetMinutes;
-  if (offset === undefined) return format(ctx.clock.now(), 'yyyy-MM-dd');
-  return new Date(ctx.clock.now().getTime() + offset * 60_000).toISOString().slice(0, 10);
-};
+/** Today in the business's calendar, 'YYYY-MM-DD' (see Clock.timeZone). */
+export const today = (ctx: Pick<Ctx, 'clock'>): string => dayAt(ctx.clock.now(), ctx.clock);
 
 /**
  * Runs fn in one transaction: all of it happens, or none of it. When the caller already holds

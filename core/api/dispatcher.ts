@@ -13,6 +13,7 @@ import {
   type ErrorBody,
   type FieldIssue,
 } from './errors';
+import { businessClock } from '../workspace/settings';
 import { systemClock, type Actor, type Clock, type Ctx, type Progress } from './context';
 import { methods, type MethodName, type Methods } from './contract';
 import type { AnyMethod, MethodInput, MethodOutput } from './define';
@@ -114,7 +115,8 @@ export function toErrorBody(err: unknown): ErrorBody {
 
 export function createCore(options: CoreOptions): Core {
   const { store } = options;
-  const clock = options.clock ?? systemClock;
+  // Days count in the business's time zone (a setting), unless the clock names its own.
+  const clock = businessClock(store.sqlite, options.clock ?? systemClock);
   const actorOption = options.actor ?? { role: 'owner' };
   const actorNow = (): Actor => (typeof actorOption === 'function' ? actorOption() : actorOption);
   let queue: Promise<unknown> = Promise.resolve();

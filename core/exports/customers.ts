@@ -1,5 +1,6 @@
 // Customers export: the customer list with phone and address masked unless the seller asks for
 // them in full. The headers are the ones the customer import reads.
+import { addDays, dayAt, startOfDayAt, type DayZone } from '../shared/days';
 import { sql } from 'kysely';
 import type { Tx } from '../api/context';
 import { maskAddress, maskPhone } from '../customers/mask';
@@ -21,22 +22,20 @@ const COLUMNS: Column[] = [
   { header: '建档日期', type: 'day' },
 ];
 
-/** Live customers (not deleted, not erased) added in the range (by the UTC day they were added). */
-function inRange(trx: Tx, range: DayRange) {
+/** Live customers (not deleted, not erased) added in the range (by the business's day). */
+function inRange(trx: Tx, range: DayRange, zone: DayZone) {
   return trx
     .selectFrom('customers as c')
     .where('c.deleted_at', 'is', null)
     .where('c.erased_at', 'is', null)
-    .$if(range.from !== null, (q) =>
-      q.where(sql<string>`substr(c.created_at, 1, 10)`, '>=', range.from!),
-    )
+    .$if(range.from !== null, (q) => q.where('c.created_at', '>=', startOfDayAt(range.from!, zone)))
     .$if(range.to !== null, (q) =>
-      q.where(sql<string>`substr(c.created_at, 1, 10)`, '<=', range.to!),
+      q.where('c.created_at', '<', startOfDayAt(addDays(range.to!, 1), zone)),
     );
 }
 
-export async function countCustomers(trx: Tx, range: DayRange): Promise<number> {
-  const r = await inRange(trx, range)
+export async function countCustomers(trx: Tx, range: DayRange, zone: DayZone): Promise<number> {
+  const r = await inRange(trx, range, zone)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(r.n);
@@ -47,6 +46,7 @@ export function customersTable(
   range: DayRange,
   unmasked: boolean,
   rowCount: number,
+  zone: DayZone,
 ): ExportTable {
   return {
     title: '客户',
@@ -55,7 +55,7 @@ export function customersTable(
     async *pages() {
       let after: string | null = null;
       for (;;) {
-        const rows = await inRange(trx, range)
+        const rows = await inRange(trx, range, zone)
           .select([
             'c.id',
             'c.external_ref',
@@ -102,7 +102,7 @@ export function customersTable(
           c.notes,
           c.marketing_consent === 1 ? '是' : '否',
           unmasked ? c.address : maskAddress(c.address),
-          c.created_at.slice(0, 10),
+          dayAt(c.created_at, zone),
         ]);
       }
     },

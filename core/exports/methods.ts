@@ -134,7 +134,13 @@ async function exportRun(
         filters = rangeText('下单日期 ordered', range);
         break;
       case 'customers':
-        table = customersTable(trx, range, input.unmasked, await countCustomers(trx, range));
+        table = customersTable(
+          trx,
+          range,
+          input.unmasked,
+          await countCustomers(trx, range, ctx.clock),
+          ctx.clock,
+        );
         filters = rangeText('建档日期 added', range);
         break;
       case 'products':

@@ -7,7 +7,8 @@ import type { Database } from '../../db/schema';
 import { divRoundHalfUp } from '../money';
 import { page } from '../shared/schemas';
 import { customerLabels } from './labels';
-import { daysBetween, withDateRange, type DateRange } from './periods';
+import { withDateRange, type DateRange } from './periods';
+import { daysBetween } from '../shared/days';
 import {
   quintileScores,
   segmentOf,

@@ -3,17 +3,16 @@
 // from pnl_daily).
 import { z } from 'zod';
 import {
-  addDays,
   addMonths,
-  addYears,
   format,
   getISOWeek,
   getISOWeekYear,
   lastDayOfMonth,
-  parseISO,
   startOfISOWeek,
 } from 'date-fns';
+import { utc } from '@date-fns/utc';
 import { day } from '../shared/schemas';
+import { addDays, addYears, formatDay, utcDate } from '../shared/days';
 
 /** The longest range a report covers; longer asks are almost always a typo in a year. */
 export const MAX_RANGE_YEARS = 10;
@@ -36,11 +35,11 @@ export function withDateRange<S extends z.ZodRawShape>(shape: S) {
         path: ['to'],
         message: `must be on or after from (${from})`,
       });
-    } else if (to >= toDay(addYears(parseISO(from), MAX_RANGE_YEARS))) {
+    } else if (to >= addYears(from, MAX_RANGE_YEARS)) {
       issue.addIssue({
         code: 'custom',
         path: ['to'],
-        message: `a report covers at most ${MAX_RANGE_YEARS} years: pick a to before ${toDay(addYears(parseISO(from), MAX_RANGE_YEARS))}`,
+        message: `a report covers at most ${MAX_RANGE_YEARS} years: pick a to before ${addYears(from, MAX_RANGE_YEARS)}`,
       });
     }
   });
@@ -48,12 +47,10 @@ export function withDateRange<S extends z.ZodRawShape>(shape: S) {
 
 export type TimeGrain = 'day' | 'week' | 'month';
 
-const toDay = (d: Date): string => format(d, 'yyyy-MM-dd');
-
 /** The ISO week of a day, e.g. '2026-W01' for 2025-12-29 (weeks start on Monday). */
 export function isoWeekOf(dayText: string): string {
-  const d = parseISO(dayText);
-  return `${getISOWeekYear(d)}-W${String(getISOWeek(d)).padStart(2, '0')}`;
+  const d = utcDate(dayText);
+  return `${getISOWeekYear(d, { in: utc })}-W${String(getISOWeek(d, { in: utc })).padStart(2, '0')}`;
 }
 
 /** The period a day falls in: the day itself, its ISO week, or its month 'YYYY-MM'. */
@@ -76,30 +73,25 @@ export interface Period {
  */
 export function periodsOf(grain: TimeGrain, range: DateRange): Period[] {
   const periods: Period[] = [];
-  for (let start = parseISO(range.from), from = range.from; from <= range.to;) {
-    const end =
+  for (let from = range.from; from <= range.to;) {
+    const endDay =
       grain === 'day'
-        ? start
+        ? from
         : grain === 'week'
-          ? addDays(startOfISOWeek(start), 6)
-          : lastDayOfMonth(start);
-    const endDay = toDay(end);
+          ? addDays(formatDay(startOfISOWeek(utcDate(from), { in: utc })), 6)
+          : formatDay(lastDayOfMonth(utcDate(from), { in: utc }));
     periods.push({ key: periodOf(grain, from), from, to: endDay < range.to ? endDay : range.to });
-    start = addDays(end, 1);
-    from = toDay(start);
+    from = addDays(endDay, 1);
   }
   return periods;
 }
 
-/** Whole days from one calendar day to another (UTC midnights: no daylight-saving hour). */
-export const daysBetween = (from: string, to: string): number =>
-  (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
-
-const nextMonth = (month: string): string =>
-  format(addMonths(parseISO(`${month}-01`), 1), 'yyyy-MM');
-const previousMonth = (month: string): string =>
-  format(addMonths(parseISO(`${month}-01`), -1), 'yyyy-MM');
-const lastDayOf = (month: string): string => toDay(lastDayOfMonth(parseISO(`${month}-01`)));
+const monthsAfter = (month: string, n: number): string =>
+  format(addMonths(utcDate(`${month}-01`), n, { in: utc }), 'yyyy-MM', { in: utc });
+const nextMonth = (month: string): string => monthsAfter(month, 1);
+const previousMonth = (month: string): string => monthsAfter(month, -1);
+const lastDayOf = (month: string): string =>
+  formatDay(lastDayOfMonth(utcDate(`${month}-01`), { in: utc }));
 
 /** A slice of a range: loose days [from, to], or whole months [from, to] ('YYYY-MM'). */
 export type RangePart = { days: DateRange } | { months: DateRange };

@@ -21,6 +21,7 @@ import {
 } from '../api/dispatcher';
 import { methods, type MethodName } from '../api/contract';
 import { AppError, notFound } from '../api/errors';
+import { businessClock } from '../workspace/settings';
 import { systemClock, today, type Clock, type Progress } from '../api/context';
 import { SyncClient, type SyncStatusEvent } from '../sync/client';
 import { createRecorder, deviceActor } from '../sync/device';
@@ -157,11 +158,15 @@ export function openHost(options: HostOptions): Host {
     const { store } = live;
     if (store.damaged || store.file === ':memory:' || !store.sqlite.open) return null;
     // On Kysely's one connection: no transaction of the core or of sync is open meanwhile.
-    return store.db
-      .connection()
-      .execute(async () =>
-        writeDailyBackup(store.sqlite, store.file, today({ clock }), backupDays),
-      );
+    return store.db.connection().execute(async () =>
+      // The business's day (its time zone setting), as every other day in the app.
+      writeDailyBackup(
+        store.sqlite,
+        store.file,
+        today({ clock: businessClock(store.sqlite, clock) }),
+        backupDays,
+      ),
+    );
   }
 
   let backupTimer: ReturnType<typeof setTimeout> | undefined;

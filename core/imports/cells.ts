@@ -1,10 +1,10 @@
 // Reading one spreadsheet cell as a day, an amount, a whole number, yes/no, an order status or
 // tags, the way sellers' sheets write them (Chinese dates, ¥ signs, 已付款, Excel date cells).
 // Each reader returns the value or the reason the seller sees next to the row and column.
-import { format } from 'date-fns';
 import type { OrderStatus } from '../../db/schema';
 import { parseAmount } from '../money';
 import { cellText, type Cell } from './sheet';
+import { dayAt, dayOf } from '../shared/days';
 
 export type Reading<T> = { value: T } | { reason: string };
 
@@ -17,11 +17,8 @@ const MAX_SERIAL = 2_958_465;
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 function ymd(y: number, m: number, d: number): Reading<string> {
-  const t = new Date(Date.UTC(y, m - 1, d));
-  if (y < 1900 || y > 2999 || t.getUTCMonth() !== m - 1 || t.getUTCDate() !== d) {
-    return { reason: `${y}-${pad(m)}-${pad(d)} is not a real date` };
-  }
-  return { value: `${pad(y, 4)}-${pad(m)}-${pad(d)}` };
+  const value = y >= 1900 && y <= 2999 ? dayOf(y, m, d) : null;
+  return value === null ? { reason: `${y}-${pad(m)}-${pad(d)} is not a real date` } : { value };
 }
 
 function fromSerial(serial: number): Reading<string> {
@@ -58,13 +55,7 @@ export function readDay(c: Cell, utcOffsetMinutes?: number): Reading<string> {
   if (dashed) {
     if (dashed[5]) {
       const t = new Date(s.replace(' ', 'T'));
-      if (!Number.isNaN(t.getTime()))
-        return {
-          value:
-            utcOffsetMinutes === undefined
-              ? format(t, 'yyyy-MM-dd')
-              : new Date(t.getTime() + utcOffsetMinutes * 60_000).toISOString().slice(0, 10),
-        };
+      if (!Number.isNaN(t.getTime())) return { value: dayAt(t, { utcOffsetMinutes }) };
     }
     return ymd(Number(dashed[1]), Number(dashed[3]), Number(dashed[4]));
   }

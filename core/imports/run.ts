@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import { inTransaction, type Ctx, type Tx } from '../api/context';
 import { workspaceCurrency } from '../workspace/settings';
+import { utcOffsetAt } from '../shared/days';
 import { resolveMapping, type ImportKind, type Mapping } from './fields';
 import {
   ImportReport,
@@ -110,7 +111,7 @@ export async function runImport(ctx: Ctx, options: ImportOptions): Promise<Impor
   });
 
   // The calendar of the mutation's clock: the device's own, also when the server replays it.
-  const offset = ctx.clock.utcOffsetMinutes ?? -ctx.clock.now().getTimezoneOffset();
+  const offset = utcOffsetAt(ctx.clock.now(), ctx.clock);
   const schema = importer.rowSchema(decimals, offset);
   const checkTick = phaseProgress(ctx, `Checking ${kind}`, raw.length);
   const checked: CheckedRow<unknown>[] = [];

@@ -1,17 +1,14 @@
 // Zod building blocks shared by every domain's input schemas.
 import { z } from 'zod';
-import { isValid, parseISO } from 'date-fns';
+import { isCalendarDay } from './days';
 
 export const id = z.string().trim().min(1, 'required').max(64);
 
-/** A calendar day, 'YYYY-MM-DD', that exists. */
+/** A calendar day, 'YYYY-MM-DD', that exists (checked as a calendar, in no time zone). */
 export const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD')
-  .refine(
-    (s) => isValid(parseISO(s)) && parseISO(s).toISOString().startsWith(s),
-    'not a real date',
-  );
+  .refine(isCalendarDay, 'not a real date');
 
 /** Money in integer minor units (fen). */
 export const money = z

@@ -12,6 +12,8 @@ import type { Actor, Clock } from '../api/context';
 import type { MutationRecorder } from '../api/dispatcher';
 import { decodeHlc, encodeHlc, receive, tick } from './hlc';
 import { fixedClock, runMutation, withCapture } from './mutation';
+import { utcOffsetAt } from '../shared/days';
+import { businessClock } from '../workspace/settings';
 import { isSyncedMethod, setApplying } from './capture';
 import { applyRowChanges, type RowChange } from './apply';
 import {
@@ -101,6 +103,7 @@ export function createRecorder(
   onRecorded?: () => void,
 ): MutationRecorder {
   const { sqlite } = store;
+  const zoned = businessClock(sqlite, clock);
   return {
     records: isSyncedMethod,
     async run(method, input, exec) {
@@ -112,8 +115,10 @@ export function createRecorder(
           nodeId(sqlite),
         );
         const hlc = encodeHlc(h);
-        const tz = clock.utcOffsetMinutes ?? -new Date(h.wall).getTimezoneOffset();
-        const at = fixedClock(h.wall, clock.utcOffsetMinutes);
+        // The mutation's calendar: the business's offset at its instant, kept with it so every
+        // replay (server, rebase) counts the same days.
+        const tz = utcOffsetAt(h.wall, zoned);
+        const at = fixedClock(h.wall, tz);
         const captureSeq = signedIn(sqlite) ? seq : null;
         const result = await withCapture(sqlite, captureSeq, hlc, h.wall, (ids) =>
           exec(trx, at, ids),

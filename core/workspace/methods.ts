@@ -1,13 +1,20 @@
 // Workspace: create the business, read and change its settings, check and back up the store.
 import { z } from 'zod';
 import { method, type AnyMethod } from '../api/define';
-import { inTransaction, newId, nowIso } from '../api/context';
+import { inTransaction, newId, nowIso, today } from '../api/context';
 import { AppError } from '../api/errors';
 import { CURRENCY_CODES } from '../money';
 import { backupStore, checkIntegrity, damageOf } from '../../db/store';
 import { listBackups } from '../../db/backups';
 import { LATEST_VERSION } from '../../db/migrations';
-import { readSettings, requireSettings, writeSettings } from './settings';
+import { readSettings, requireSettings, timeZoneInUse, writeSettings } from './settings';
+import { isTimeZone } from '../shared/days';
+
+/** An IANA time zone name the runtime knows, e.g. 'Asia/Shanghai'. */
+const timeZoneInput = z
+  .string()
+  .trim()
+  .refine(isTimeZone, 'not a time zone: use a name such as Asia/Shanghai');
 
 export const workspaceMethods = {
   'workspace.init': method({
@@ -22,6 +29,7 @@ export const workspaceMethods = {
         .refine((c) => CURRENCY_CODES.includes(c), `use one of ${CURRENCY_CODES.join(', ')}`)
         .default('CNY'),
       refundWindowDays: z.number().int().min(0).max(365).default(7),
+      timeZone: timeZoneInput.optional(),
     }),
     async run(ctx, input) {
       return inTransaction(ctx, async (trx) => {
@@ -37,6 +45,7 @@ export const workspaceMethods = {
           name: input.name,
           currency: input.currency,
           refundWindowDays: input.refundWindowDays,
+          timeZone: input.timeZone ?? null,
           createdAt: nowIso(ctx),
         });
         return requireSettings(trx);
@@ -54,17 +63,20 @@ export const workspaceMethods = {
       const settings = await readSettings(ctx.db);
       // Who this device acts as: an agent device shows the pages an agent can use.
       const actor = { role: ctx.actor.role, agentId: ctx.actor.agentId ?? null };
-      return { settings, schemaVersion: LATEST_VERSION, actor };
+      // Where days are counted now, and which day it is there (the screens' "today").
+      const timeZone = timeZoneInUse(ctx.sqlite);
+      return { settings, schemaVersion: LATEST_VERSION, actor, timeZone, today: today(ctx) };
     },
   }),
 
   'workspace.update': method({
     summary:
-      'Change the business name or refund window (the currency is fixed once money is recorded).',
+      "Change the business name, refund window or time zone (null: the machine's); the currency is fixed once money is recorded.",
     mutates: true,
     input: z.object({
       name: z.string().trim().min(1).max(100).optional(),
       refundWindowDays: z.number().int().min(0).max(365).optional(),
+      timeZone: timeZoneInput.nullable().optional(),
     }),
     async run(ctx, input) {
       return inTransaction(ctx, async (trx) => {

@@ -49,6 +49,9 @@ function privateRenderer(): string {
   return built;
 }
 
+/** The time zone of the host and the page: China's, where a date bug shows (not UTC's). */
+export const E2E_TIME_ZONE = process.env.QUNDESK_E2E_TZ ?? 'Asia/Shanghai';
+
 export async function startHost(storeFile: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
@@ -62,7 +65,8 @@ export async function startHost(storeFile: string): Promise<{ child: ChildProces
       '--renderer',
       privateRenderer(),
     ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    // The host counts days where our sellers live (the page too: playwright.config timezoneId).
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TZ: E2E_TIME_ZONE } },
   );
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -27,15 +27,25 @@ export function testClock(start = '2026-03-15T10:00:00+08:00'): Clock & { set(is
   };
 }
 
+/**
+ * A new business in a fresh store. Its days are counted in Asia/Shanghai (the business's time
+ * zone setting) whatever zone the tests run in, as for a seller in China on any machine; pass
+ * timeZone: null to follow the machine's zone.
+ */
 export async function newBusiness(
-  options: { clock?: Clock; init?: boolean; currency?: string } = {},
+  options: { clock?: Clock; init?: boolean; currency?: string; timeZone?: string | null } = {},
 ): Promise<TestBusiness> {
   const dir = mkdtempSync(join(tmpdir(), 'qundesk-test-'));
   const file = join(dir, 'store.sqlite');
   const store = openStore(file);
   const core = createCore({ store, clock: options.clock ?? testClock() });
   if (options.init !== false) {
-    await core.invoke('workspace.init', { name: '测试小店', currency: options.currency ?? 'CNY' });
+    const timeZone = options.timeZone === undefined ? 'Asia/Shanghai' : options.timeZone;
+    await core.invoke('workspace.init', {
+      name: '测试小店',
+      currency: options.currency ?? 'CNY',
+      ...(timeZone === null ? {} : { timeZone }),
+    });
   }
   return {
     core,

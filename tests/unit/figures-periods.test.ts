@@ -1,13 +1,8 @@
 // Report periods: ISO weeks, period listing, and the month split of a range.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  daysBetween,
-  isoWeekOf,
-  periodOf,
-  periodsOf,
-  splitByMonth,
-} from '../../core/figures/periods';
+import { isoWeekOf, periodOf, periodsOf, splitByMonth } from '../../core/figures/periods';
+import { daysBetween } from '../../core/shared/days';
 
 const dayArb = fc
   .date({

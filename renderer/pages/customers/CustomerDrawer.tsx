@@ -1,5 +1,6 @@
 // One customer (#/customers/ID): profile, orders, groups, addresses, marketing consent, and
 // the PIPL rights (export a copy of their data, erase it after a confirmation).
+import dayjs from 'dayjs';
 import { useState } from 'react';
 import {
   App,
@@ -187,7 +188,7 @@ export function CustomerDrawer({ id, onClose }: { id: string; onClose: () => voi
                         {c.orders.lastPaidOn ?? '—'}
                       </Descriptions.Item>
                       <Descriptions.Item label={t('createdAt')}>
-                        {c.createdAt.slice(0, 10)}
+                        {dayjs(c.createdAt).format('YYYY-MM-DD')}
                       </Descriptions.Item>
                       <Descriptions.Item label={t('notes')} span={2}>
                         {c.notes ?? '—'}

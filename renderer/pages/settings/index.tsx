@@ -1,5 +1,6 @@
 // Settings: the business (name, refund window; the currency is fixed), language, where the
 // data lives, backups (restore is the desktop app's File menu), and updates (desktop only).
+import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import {
   Alert,
@@ -98,7 +99,7 @@ function DataCard({ info }: { info: BrowserAppInfo | null }) {
 
   const backup = async () => {
     try {
-      const stamp = new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '');
+      const stamp = dayjs().format('YYYYMMDDHHmm');
       const file = await chooseExportTarget(`qundesk-backup-${stamp}`, 'sqlite');
       if (!file) return;
       const result = await longTask.run({
