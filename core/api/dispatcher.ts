@@ -150,6 +150,15 @@ export function createCore(options: CoreOptions): Core {
     return def.run(ctx, parsed);
   }
 
+  /** A write that slipped past the mutates flag (an export's access log) on a damaged store. */
+  const damagedWrite = (err: unknown): unknown => {
+    const damaged = damageOf(store.sqlite);
+    const code = (err as { code?: unknown } | null)?.code;
+    return damaged && typeof code === 'string' && code.startsWith('SQLITE_READONLY')
+      ? storeDamaged(damaged)
+      : err;
+  };
+
   function serialized<T>(fn: () => Promise<T>): Promise<T> {
     const next = queue.then(fn, fn);
     queue = next.catch(() => undefined);
@@ -164,7 +173,7 @@ export function createCore(options: CoreOptions): Core {
         try {
           return { ok: true as const, value: await run(method, input, callOptions) };
         } catch (err) {
-          return { ok: false as const, error: toErrorBody(err) };
+          return { ok: false as const, error: toErrorBody(damagedWrite(err)) };
         }
       });
     },
@@ -174,7 +183,7 @@ export function createCore(options: CoreOptions): Core {
           return (await run(method, input, callOptions)) as never;
         } catch (err) {
           if (err instanceof AppError) throw err;
-          const body = toErrorBody(err);
+          const body = toErrorBody(damagedWrite(err));
           throw new AppError(body.code, body.message, body.details);
         }
       });

@@ -145,7 +145,9 @@ describe('a damaged store', () => {
     host = undefined;
 
     damageCustomersPage(file);
-    expect(openStore(file, { quickCheck: true })).toMatchObject({ damaged: expect.any(Array) });
+    const probe = openStore(file);
+    expect(probe.damaged).toEqual(expect.arrayContaining([expect.any(String)]));
+    await probe.close();
 
     host = openHost({ storeFile: file, clock: testClock(), autoBackupAfterMs: false });
     const listed = await call(host, 'store.backups');
