@@ -26,6 +26,8 @@ const statusOf: Record<ServerErrorCode, number> = {
   FORBIDDEN: 403,
   UNKNOWN_METHOD: 404,
   CANCELLED: 409,
+  STORE_BUSY: 503, // device stores only; never raised by the server
+  STORE_DAMAGED: 500,
   INTERNAL: 500,
   UNAUTHORIZED: 401,
   RATE_LIMITED: 429,

@@ -3,9 +3,16 @@
 // Transports (in-process, HTTP, MessagePort) carry {id, method, input} and nothing else.
 import { ZodError } from 'zod';
 import type { Kysely } from 'kysely';
-import type { Store } from '../../db/store';
+import { damageOf, isCorruptError, type Store } from '../../db/store';
 import type { Database } from '../../db/schema';
-import { AppError, type ErrorBody, type FieldIssue } from './errors';
+import {
+  AppError,
+  isStoreBusy,
+  storeBusy,
+  storeDamaged,
+  type ErrorBody,
+  type FieldIssue,
+} from './errors';
 import { MAX_JSON_DEPTH, valueDepth } from '../shared/json-depth';
 import { businessClock } from '../workspace/settings';
 import { systemClock, type Actor, type Clock, type Ctx, type Progress } from './context';
@@ -29,6 +36,8 @@ export interface Core {
     options?: CallOptions,
   ): Promise<MethodOutput<Methods[K]>>;
   readonly store: Store;
+  /** Resolves once every call queued so far has finished (before the store is closed). */
+  idle(): Promise<void>;
 }
 
 /**
@@ -103,6 +112,8 @@ export function toErrorBody(err: unknown): ErrorBody {
       details: { issues },
     };
   }
+  if (isStoreBusy(err)) return storeBusy().toBody();
+  if (isCorruptError(err)) return storeDamaged([(err as Error).message]).toBody();
   const e = err as { code?: unknown; message?: unknown };
   if (typeof e?.code === 'string' && e.code.startsWith('SQLITE_CONSTRAINT')) {
     // The services check what they can; a constraint that still fires is reported, not hidden.
@@ -127,6 +138,8 @@ export function createCore(options: CoreOptions): Core {
   ): Promise<unknown> {
     const actor = actorNow();
     const { def, input: parsed } = prepareCall(method, input, actor);
+    const damaged = damageOf(store.sqlite);
+    if (damaged && def.mutates) throw storeDamaged(damaged);
     const ctx: Ctx = {
       db: store.db,
       sqlite: store.sqlite,
@@ -146,6 +159,15 @@ export function createCore(options: CoreOptions): Core {
     return def.run(ctx, parsed);
   }
 
+  /** A write that slipped past the mutates flag (an export's access log) on a damaged store. */
+  const damagedWrite = (err: unknown): unknown => {
+    const damaged = damageOf(store.sqlite);
+    const code = (err as { code?: unknown } | null)?.code;
+    return damaged && typeof code === 'string' && code.startsWith('SQLITE_READONLY')
+      ? storeDamaged(damaged)
+      : err;
+  };
+
   function serialized<T>(fn: () => Promise<T>): Promise<T> {
     const next = queue.then(fn, fn);
     queue = next.catch(() => undefined);
@@ -154,12 +176,13 @@ export function createCore(options: CoreOptions): Core {
 
   return {
     store,
+    idle: () => serialized(async () => undefined),
     call(method, input, callOptions) {
       return serialized(async () => {
         try {
           return { ok: true as const, value: await run(method, input, callOptions) };
         } catch (err) {
-          return { ok: false as const, error: toErrorBody(err) };
+          return { ok: false as const, error: toErrorBody(damagedWrite(err)) };
         }
       });
     },
@@ -169,7 +192,7 @@ export function createCore(options: CoreOptions): Core {
           return (await run(method, input, callOptions)) as never;
         } catch (err) {
           if (err instanceof AppError) throw err;
-          const body = toErrorBody(err);
+          const body = toErrorBody(damagedWrite(err));
           throw new AppError(body.code, body.message, body.details);
         }
       });

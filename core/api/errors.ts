@@ -7,6 +7,8 @@ export type ErrorCode =
   | 'FORBIDDEN' // the caller's role may not do this
   | 'UNKNOWN_METHOD'
   | 'CANCELLED'
+  | 'STORE_BUSY' // another QunDesk process held the store's write lock past the busy timeout
+  | 'STORE_DAMAGED' // the store failed its check on open: read-only until a backup is restored
   | 'INTERNAL';
 
 export interface FieldIssue {
@@ -58,3 +60,25 @@ export const invalidState = (message: string, details?: ErrorBody['details']): A
 /** A field-level error raised by a service after parsing (e.g. "lines.2.productId"). */
 export const fieldError = (path: string, message: string): AppError =>
   new AppError('VALIDATION', `${path}: ${message}`, { issues: [{ path, message }] });
+
+/** SQLite could not get the store's lock: another process (the app, the CLI) is writing. */
+export function isStoreBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
+export const storeBusy = (): AppError =>
+  new AppError(
+    'STORE_BUSY',
+    'Another QunDesk (the app or the command line) is using this store and did not finish in time. ' +
+      'Nothing was written: try again when it has finished.',
+    { reason: 'store-busy' },
+  );
+
+export const storeDamaged = (problems: string[] = []): AppError =>
+  new AppError(
+    'STORE_DAMAGED',
+    'The store file is damaged, so it was opened read-only and nothing can be changed. ' +
+      'Restore the last good backup: the app offers it in a banner (`qundesk --store FILE call store.backups` lists them).',
+    { reason: 'store-damaged', problems: problems.slice(0, 20) },
+  );

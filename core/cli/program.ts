@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Core } from '../api/dispatcher';
-import { AppError } from '../api/errors';
+import { AppError, isStoreBusy, storeBusy } from '../api/errors';
 import type { AnyMethod } from '../api/define';
 import type { PnlBreakdown } from '../figures/report';
 import { APP_VERSION } from '../exports/about';
@@ -103,10 +103,13 @@ function buildProgram(io: CliIo, progress: Progress): Command {
     const { systemClock } = await import('../api/context');
     const { createRecorder, deviceActor, getState } = await import('../sync/device');
     let store;
+    // How long a write waits for the app (or another CLI) to finish with the store.
+    const busy = Number(io.env.QUNDESK_BUSY_TIMEOUT_MS);
     try {
-      store = openStore(file);
+      store = openStore(file, Number.isFinite(busy) && busy >= 0 ? { busyTimeoutMs: busy } : {});
     } catch (err) {
       if (err instanceof StoreTooNewError) throw new AppError('INVALID_STATE', err.message);
+      if (isStoreBusy(err)) throw storeBusy();
       throw new AppError(
         'INTERNAL',
         `Could not open the store ${file}: ${err instanceof Error ? err.message : String(err)}`,

@@ -2,7 +2,8 @@
 // issue at that field), and the report turns issues into "row 7, column 单价: not an amount".
 import { z } from 'zod';
 import type { Ctx } from '../api/context';
-import { AppError, type ErrorBody } from '../api/errors';
+import { AppError, isStoreBusy, type ErrorBody } from '../api/errors';
+import { isCorruptError } from '../../db/store';
 import { isEmptyCell, type Reading } from './cells';
 import { KIND_FIELDS, type ImportKind, type Mapping } from './fields';
 import type { Cell, Sheet } from './sheet';
@@ -81,6 +82,9 @@ export class ImportReport {
 
   /** A service refused a row while writing: report it against the row (and field, if named). */
   failWith(row: number, err: unknown, fieldOf: (path: string) => string | null): void {
+    // The store could not be written at all (another QunDesk holds it, or it is damaged):
+    // that is not the row's fault, so the whole import stops with that error.
+    if (isStoreBusy(err) || isCorruptError(err)) throw err;
     const body: ErrorBody =
       err instanceof AppError
         ? err.toBody()

@@ -5,7 +5,8 @@ import { inTransaction, newId, nowIso, today } from '../api/context';
 import { AppError } from '../api/errors';
 import { CURRENCY_CODES } from '../money';
 import { rm } from 'node:fs/promises';
-import { backupStore, checkIntegrity } from '../../db/store';
+import { backupStore, checkIntegrity, damageOf } from '../../db/store';
+import { listBackups } from '../../db/backups';
 import { checkOutputFile, openDatabaseFiles, replaceAtomically } from '../exports/output';
 import { LATEST_VERSION } from '../../db/migrations';
 import { readSettings, requireSettings, timeZoneInUse, writeSettings } from './settings';
@@ -93,7 +94,8 @@ export const workspaceMethods = {
   }),
 
   'store.integrity': method({
-    summary: 'Run SQLite integrity and foreign-key checks on the store.',
+    summary:
+      'Run SQLite integrity and foreign-key checks on the store: {ok, problems} (a damaged file reports ok: false).',
     mutates: false,
     input: z.object({}),
     async run(ctx) {
@@ -121,6 +123,44 @@ export const workspaceMethods = {
         }
       });
       return { file: input.to };
+    },
+  }),
+
+  'store.backups': method({
+    summary:
+      'Whether the store opened damaged (read-only), and its backups (daily copies, before migrations and restores), newest first.',
+    mutates: false,
+    roles: ['owner', 'agent'],
+    input: z.object({}),
+    async run(ctx) {
+      const problems = damageOf(ctx.sqlite);
+      const backups = ctx.sqlite.name === ':memory:' ? [] : listBackups(ctx.sqlite.name);
+      return {
+        damaged: problems !== null,
+        problems: problems ?? [],
+        folder: `${ctx.sqlite.name}-backups`,
+        backups: backups.map(({ name, kind, bytes, writtenAt }) => ({
+          name,
+          kind,
+          bytes,
+          writtenAt,
+        })),
+      };
+    },
+  }),
+
+  'store.restoreBackup': method({
+    summary:
+      'Put a backup (a name from store.backups) in place of the store: checked first, the current store kept as before-restore-….sqlite. The app only (it closes and reopens the store).',
+    mutates: false,
+    input: z.object({ name: z.string().trim().min(1).max(255) }),
+    // The core host runs this itself (it owns the store and must close it); here there is none.
+    async run() {
+      throw new AppError(
+        'INVALID_STATE',
+        'A backup is restored by the app, which closes the store to do it: open QunDesk and use the ' +
+          'banner (or Settings). Close every other QunDesk using this store first.',
+      );
     },
   }),
 } satisfies Record<string, AnyMethod>;

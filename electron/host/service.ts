@@ -78,20 +78,12 @@ async function closeStore(store: Store): Promise<void> {
   }
 }
 
-/** The default opener: the store opened here, so closing the host surely closes it. */
+/**
+ * The default opener. The host closes its SQLite handle for sure when it closes (also the one
+ * it opened again after restoring a backup), so a restore from the File menu can move the file.
+ */
 function openHostOnStore(storeFile: string): Host {
-  const store = openStore(storeFile);
-  const host = openHost({ storeFile, store });
-  return {
-    ...host,
-    async close() {
-      try {
-        await host.close();
-      } finally {
-        if (store.sqlite.open) store.sqlite.close();
-      }
-    },
-  };
+  return openHost({ storeFile });
 }
 
 /** Opens a candidate store file, migrating it if it is older, and checks its integrity. */

@@ -1,11 +1,13 @@
-// Backup and restore of the store file. Restore replaces the whole store, so it goes:
-// copy the chosen file beside the store, let the core host open it (migrating an older one,
-// refusing a newer one) and check its integrity, keep a safety backup of the current store,
-// close the store, swap the files, reopen. Any failure before the swap leaves the store as it
-// was; a failure to reopen puts the safety copy back.
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+// Backup and restore of the store file (File menu). Restore replaces the whole store, so it
+// goes: copy the chosen file beside the store, let the core host open it (migrating an older
+// one, refusing a newer one) and check its integrity, close the store, swap the files (the
+// current store, damaged or not, kept in the backups folder as before-restore-….sqlite: the
+// same swap as the app's restore of its own backups, db/backup-files.ts), reopen. Any failure
+// before the swap leaves the store as it was; a failure to reopen puts the old store back.
+import { copyFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CallResult } from '../../core/api/dispatcher';
+import { backupsDir, putBack, removeWithSidecars, sidecars, swapIn } from '../../db/backup-files';
 
 export interface StoreHostControl {
   call(method: string, input: unknown): Promise<CallResult>;
@@ -22,12 +24,6 @@ export function backupFileName(date: Date): string {
   )}${p(date.getMinutes())}.sqlite`;
 }
 
-const sidecars = (file: string) => [`${file}-wal`, `${file}-shm`, `${file}-journal`];
-
-function removeWithSidecars(file: string): void {
-  for (const f of [file, ...sidecars(file)]) rmSync(f, { force: true });
-}
-
 /**
  * Writes a consistent copy of the live store to `to`. The core checks `to` first (never the
  * store itself or its -wal/-shm files) and replaces an older file there only once the copy is
@@ -40,7 +36,7 @@ export async function backupStore(host: StoreHostControl, to: string): Promise<v
 }
 
 export interface RestoreResult {
-  /** The copy of the store as it was before the restore. */
+  /** The store as it was before the restore (in the backups folder). */
   safetyBackup: string;
 }
 
@@ -50,9 +46,7 @@ export async function restoreStore(
   chosen: string,
   now: Date = new Date(),
 ): Promise<RestoreResult> {
-  const folder = dirname(storeFile);
-  const candidate = join(folder, `${basename(storeFile)}.restore`);
-  const safetyBackup = join(folder, 'backups', `before-restore-${backupFileName(now)}`);
+  const candidate = `${storeFile}.restore`;
   removeWithSidecars(candidate);
   copyFileSync(chosen, candidate);
   try {
@@ -60,26 +54,16 @@ export async function restoreStore(
     if (sidecars(candidate).some(existsSync)) {
       throw new Error('The chosen file did not close cleanly; it was not restored.');
     }
-    mkdirSync(dirname(safetyBackup), { recursive: true });
-    await backupStore(host, safetyBackup);
-  } catch (err) {
-    removeWithSidecars(candidate);
-    throw err;
-  }
-  try {
     await host.closeStore();
   } catch (err) {
     removeWithSidecars(candidate);
     throw err;
   }
-  // A WAL left beside the old store must never be replayed into the new one.
-  for (const f of sidecars(storeFile)) rmSync(f, { force: true });
-  renameSync(candidate, storeFile);
+  const kept = swapIn(storeFile, candidate, { now, move: true });
   try {
     await host.openStore(storeFile);
   } catch (err) {
-    removeWithSidecars(storeFile);
-    copyFileSync(safetyBackup, storeFile);
+    putBack(storeFile, kept);
     await host.openStore(storeFile);
     throw new Error(
       `The restored store could not be opened (${err instanceof Error ? err.message : String(err)}); ` +
@@ -87,5 +71,5 @@ export async function restoreStore(
       { cause: err },
     );
   }
-  return { safetyBackup };
+  return { safetyBackup: join(backupsDir(storeFile), kept) };
 }

@@ -4,17 +4,29 @@ import type { MethodName, Methods } from '../../core/api/contract';
 import type { MethodInput, MethodOutput } from '../../core/api/define';
 import type { ErrorBody, FieldIssue } from '../../core/api/errors';
 import type { Progress } from '../../core/api/context';
+import i18n from 'i18next';
 import { bridge } from './bridge';
 
 export type { MethodName, Methods };
 export type Input<K extends MethodName> = MethodInput<Methods[K]>;
 export type Output<K extends MethodName> = MethodOutput<Methods[K]>;
 
+/** Reasons whose words the renderer has itself (zh/en), shown instead of the core's English. */
+const LOCALIZED_REASONS = new Set(['store-busy', 'store-damaged', 'backup-refused']);
+
+function localized(body: ErrorBody): string {
+  const reason = body.details?.reason;
+  const key = `common:errorReasons.${String(reason)}`;
+  if (typeof reason === 'string' && LOCALIZED_REASONS.has(reason) && i18n.exists(key))
+    return i18n.t(key, body.details);
+  return body.message;
+}
+
 export class ApiError extends Error {
   readonly code: string;
   readonly details: unknown;
   constructor(body: ErrorBody) {
-    super(body.message);
+    super(localized(body));
     this.code = body.code;
     this.details = body.details;
   }

@@ -14,6 +14,7 @@ import { setLanguage, type Lang } from '../i18n';
 import type { AppInfo } from '../../core/host/bridge';
 import { SyncIndicator } from '../components/SyncIndicator';
 import { PageErrorBoundary } from '../components/PageErrorBoundary';
+import { StoreDamagedBanner } from '../components/StoreDamagedBanner';
 
 function LanguageSelect() {
   const { t, i18n } = useTranslation();
@@ -47,12 +48,15 @@ export function App() {
   if (workspace.loading && !workspace.data) return <Spin fullscreen />;
   if (workspace.error && !workspace.data) {
     return (
-      <Result
-        status="error"
-        title={t('failed')}
-        subTitle={workspace.error.message}
-        extra={<Button onClick={workspace.reload}>{t('retry')}</Button>}
-      />
+      <>
+        <StoreDamagedBanner />
+        <Result
+          status="error"
+          title={t('failed')}
+          subTitle={workspace.error.message}
+          extra={<Button onClick={workspace.reload}>{t('retry')}</Button>}
+        />
+      </>
     );
   }
   const shown = pagesFor(workspace.data?.actor.role);
@@ -130,6 +134,7 @@ export function App() {
       </Layout.Sider>
       <Layout>
         <Layout.Content className="app-content" data-page={page.key}>
+          <StoreDamagedBanner />
           <PageErrorBoundary resetKey={route.join('/')}>
             <Suspense fallback={<Spin />}>
               <Page key={page.key} params={route.slice(1)} />

@@ -36,6 +36,21 @@ export const common = {
       done: '已导出：{{file}}',
     },
     retry: '重试',
+    storeDamaged: {
+      title: '数据文件已损坏，现在只能查看',
+      body: '打开时的检查发现数据文件有损坏。为免在损坏的数据上继续写入，现在不能做任何更改。请恢复一份备份：恢复前会先检查备份是否完好，当前的文件会留在备份文件夹里。',
+      pick: '选择备份',
+      restore: '恢复这份备份',
+      confirm: '用备份 {{name}} 替换现在的数据？这份备份之后的更改不会在恢复后的数据里。',
+      restored: '已恢复备份 {{name}}',
+      none: '没有找到备份（备份文件夹：{{folder}}）。',
+      kind: {
+        daily: '每日备份',
+        'before-migration': '升级前的备份',
+        'before-restore': '恢复前的数据',
+        other: '备份',
+      },
+    },
     pageError: {
       title: '页面出错了',
       hint: '这个页面显示时出错。数据没有受影响：可以重试，或重新加载应用。',
@@ -98,6 +113,11 @@ export const common = {
     },
     /** Refusals the core explains in details.reason (interpolated from the error's details). */
     errorReasons: {
+      'store-busy':
+        '另一个 QunDesk（应用或命令行）正在使用这个数据文件，等了一会儿仍未结束。没有写入任何内容：请等它完成后再试。',
+      'store-damaged':
+        '数据文件已损坏，已以只读方式打开，不能做任何更改。请恢复最近一次完好的备份（页面顶部的提示）。',
+      'backup-refused': '这份备份不能恢复：{{problem}}',
       'import-too-large':
         '这次导入太大，无法同步：{{rows}} 行，{{mb}} MB；已登录同步的设备每次导入最多 {{limitRows}} 行、{{limitMb}} MB。未导入任何数据。请把文件拆成每份不超过约 {{partRows}} 行（同一订单的各行放在同一份），逐份导入：每份要么全部导入、要么都不导入，重复导入会跳过已有的数据。',
       'imports-waiting':
@@ -143,6 +163,22 @@ export const common = {
       done: 'Exported: {{file}}',
     },
     retry: 'Retry',
+    storeDamaged: {
+      title: 'The store file is damaged: view only',
+      body: 'The check on opening found the store file damaged. So that nothing more is written on top of the damage, no changes can be made now. Restore a backup: it is checked first, and the current file is kept in the backups folder.',
+      pick: 'Pick a backup',
+      restore: 'Restore this backup',
+      confirm:
+        'Replace the current data with the backup {{name}}? Changes made after that backup will not be in the restored data.',
+      restored: 'Restored the backup {{name}}',
+      none: 'No backup was found (backups folder: {{folder}}).',
+      kind: {
+        daily: 'Daily backup',
+        'before-migration': 'Before an update',
+        'before-restore': 'Data before a restore',
+        other: 'Backup',
+      },
+    },
     pageError: {
       title: 'This page failed',
       hint: 'Something went wrong while showing this page. Your data is not affected: retry, or reload the app.',
@@ -205,6 +241,11 @@ export const common = {
       settings: 'Settings',
     },
     errorReasons: {
+      'store-busy':
+        'Another QunDesk (the app or the command line) is using this store and did not finish in time. Nothing was written: try again when it has finished.',
+      'store-damaged':
+        'The store file is damaged, so it was opened read-only and nothing can be changed. Restore the last good backup (the banner at the top).',
+      'backup-refused': 'This backup cannot be restored: {{problem}}',
       'import-too-large':
         'This import is too large to sync: {{rows}} rows, {{mb}} MB; one import on a signed-in device may send at most {{limitRows}} rows and {{limitMb}} MB. Nothing was imported. Split the file into parts of at most about {{partRows}} rows (the lines of one order in the same part) and import them one by one: each part is all or nothing, and re-running a part skips what is already in.',
       'imports-waiting':

@@ -52,7 +52,7 @@ function privateRenderer(): string {
 /** The time zone of the host and the page: China's, where a date bug shows (not UTC's). */
 export const E2E_TIME_ZONE = process.env.QUNDESK_E2E_TZ ?? 'Asia/Shanghai';
 
-async function startHost(storeFile: string): Promise<{ child: ChildProcess; url: string }> {
+export async function startHost(storeFile: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
     [
