@@ -184,6 +184,8 @@ export interface OrdersTable {
   confirmed_at: string | null;
   shipped_at: string | null;
   completed_at: string | null;
+  /** The business day of completed_at (migration 6); null while not completed. */
+  completed_on: string | null;
   cancelled_at: string | null;
   cancel_reason: string | null;
   goods_total: Defaulted<number>;

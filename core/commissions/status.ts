@@ -1,7 +1,8 @@
 // Where an entry stands, derived (entries are never edited): settled = in a paid settlement;
 // inDraft = in a draft settlement; payable = the order is completed and the refund window has
 // passed, or a reversal whose accrual is settled (the clawback goes into the next settlement);
-// pending = the rest.
+// pending = the rest. The completion day is the business day stored with the order
+// (orders.completed_on, migration 6).
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../db/schema';
 import { requireSettings } from '../workspace/settings';
@@ -19,8 +20,8 @@ export function entryStatusSql(asOf: string, windowDays: number): RawBuilder<Ent
                   WHERE se.entry_id = e.id AND s.status = 'paid') THEN 'settled'
     WHEN EXISTS (SELECT 1 FROM settlement_entries se WHERE se.entry_id = e.id) THEN 'inDraft'
     WHEN EXISTS (SELECT 1 FROM orders o WHERE o.id = e.order_id AND o.status = 'completed'
-                    AND o.completed_at IS NOT NULL
-                    AND date(o.completed_at, '+' || ${windowDays} || ' days') <= ${asOf}) THEN 'payable'
+                    AND o.completed_on IS NOT NULL
+                    AND date(o.completed_on, '+' || ${windowDays} || ' days') <= ${asOf}) THEN 'payable'
     WHEN e.kind = 'reversal' AND EXISTS (
            SELECT 1 FROM settlement_entries se JOIN settlements s ON s.id = se.settlement_id
             WHERE se.entry_id = e.reverses_id AND s.status = 'paid') THEN 'payable'
@@ -50,7 +51,7 @@ export interface StatusSum {
 /**
  * Commissions accrued in [from, to] ('' = from the start) by agent, level and status on `asOf`,
  * for one agent or all: the same figures as summing entryStatusSql over the entries, read from
- * the rollup (commission_daily, migration 5) instead of testing each entry. The rollup says
+ * the rollup (commission_daily, migrations 5 and 6) instead of testing each entry. The rollup says
  * pending or payable from the order's completion day; then the entries that sit in settlements
  * are moved to settled / inDraft, and reversals of entries in paid settlements that would still
  * be pending are moved to payable (the carried clawback). Those two reads go through the
@@ -108,7 +109,7 @@ export async function commissionStatusSums(
          AND d.accrued_on >= ${q.from} AND d.accrued_on <= ${q.to}
        GROUP BY d.agent_id
     ) x JOIN agents a ON a.id = x.agent_id`.execute(db);
-  const payableOrder = sql`(o.status = 'completed' AND date(o.completed_at) <= ${cutoff})`;
+  const payableOrder = sql`(o.status = 'completed' AND o.completed_on <= ${cutoff})`;
   // Entries in settlements: from their rollup status to settled (paid) or inDraft.
   const settledFrom =
     agent === undefined

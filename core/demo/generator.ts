@@ -16,7 +16,7 @@
 //   pnl_monthly triggers are set aside and the months summed once (see suspendMonthlyRollup);
 // - rows are buffered per table and written a day at a time, a table at a time.
 // Every setting is put back as it was, whatever happens.
-import { COMMISSION_DAILY_SELECT_V5 } from '../../db/migrations/005_commission_rollup';
+import { COMMISSION_DAILY_SELECT_V6 } from '../../db/migrations/006_completion_day';
 import type BetterSqlite3 from 'better-sqlite3';
 import { AppError, invalidState } from '../api/errors';
 import type { Progress } from '../api/context';
@@ -361,7 +361,7 @@ function suspendCommissionRollup(sqlite: BetterSqlite3.Database): { resume(): vo
   return {
     resume() {
       sqlite.exec(
-        `INSERT INTO commission_daily (agent_id, accrued_on, level, completed_on, amount) ${COMMISSION_DAILY_SELECT_V5}`,
+        `INSERT INTO commission_daily (agent_id, accrued_on, level, completed_on, amount) ${COMMISSION_DAILY_SELECT_V6}`,
       );
       for (const t of triggers) sqlite.exec(t.sql);
     },

@@ -419,6 +419,7 @@ export class OrderMaker {
       confirmed ? orderedAt : null,
       shippedAt,
       completedAt,
+      completeDay >= 0 ? cal.days[completeDay] : null,
       cancelledAt,
       cancelReason,
       goodsTotal,

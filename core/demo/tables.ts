@@ -122,6 +122,7 @@ export function demoTables(sqlite: BetterSqlite3.Database) {
       'confirmed_at',
       'shipped_at',
       'completed_at',
+      'completed_on',
       'cancelled_at',
       'cancel_reason',
       'goods_total',

@@ -3,7 +3,7 @@
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { PNL_DAILY_TRIGGERS_SQL, rebuildPnlSql, recomputePnlSql } from '../../db/pnl';
-import { COMMISSION_DAILY_SELECT_V5 } from '../../db/migrations/005_commission_rollup';
+import { COMMISSION_DAILY_SELECT_V6 } from '../../db/migrations/006_completion_day';
 import type { Tx } from '../api/context';
 
 export const MAX_DIFFERENCES = 20;
@@ -42,7 +42,7 @@ export interface VerifyResult {
 
 /**
  * Recomputes pnl_daily and pnl_monthly inside the caller's transaction,
- * and the commission rollup (commission_daily, migration 5) from the ledger.
+ * and the commission rollup (commission_daily, migrations 5 and 6) from the ledger.
  */
 export async function rebuildRollup(trx: Tx): Promise<{ rowsWritten: number; monthRows: number }> {
   const triggers = (
@@ -53,7 +53,7 @@ export async function rebuildRollup(trx: Tx): Promise<{ rowsWritten: number; mon
   await trx.executeQuery(CompiledQuery.raw('DELETE FROM commission_daily'));
   await trx.executeQuery(
     CompiledQuery.raw(
-      `INSERT INTO commission_daily (agent_id, accrued_on, level, completed_on, amount) ${COMMISSION_DAILY_SELECT_V5}`,
+      `INSERT INTO commission_daily (agent_id, accrued_on, level, completed_on, amount) ${COMMISSION_DAILY_SELECT_V6}`,
     ),
   );
   const count = async (table: 'pnl_daily' | 'pnl_monthly') =>

@@ -4,7 +4,7 @@
 // transaction, so a failing row undoes the whole import.
 import { z } from 'zod';
 import type { FeeKind, OrderStatus } from '../../db/schema';
-import { newId, nowIso, type Ctx, type Tx } from '../api/context';
+import { newId, nowIso, today, type Ctx, type Tx } from '../api/context';
 import { AppError } from '../api/errors';
 import { day, id, nonNegativeMoney, quantity } from '../shared/schemas';
 import { divRoundHalfUp } from '../money';
@@ -143,6 +143,7 @@ export async function recordImportedOrder(
       confirmed_at: sold ? at : null,
       shipped_at: s.status === 'shipped' || s.status === 'completed' ? at : null,
       completed_at: s.status === 'completed' ? at : null,
+      completed_on: s.status === 'completed' ? today(ctx) : null,
       cancelled_at: s.status === 'cancelled' ? at : null,
       cancel_reason: null,
       goods_total: goodsTotal,

@@ -2,7 +2,7 @@
 // Each step that moves stock or recognises money happens here, inside the caller's transaction.
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, OrdersTable, OrderStatus } from '../../db/schema';
-import { newId, nowIso, type Ctx, type Tx } from '../api/context';
+import { newId, nowIso, today, type Ctx, type Tx } from '../api/context';
 import { invalidState, notFound } from '../api/errors';
 import { recordMovement } from '../stock/ledger';
 import { addPaidOrderToPnl, addToPnl } from '../figures/rollup';
@@ -236,7 +236,7 @@ export async function setStatus(
     .set(
       to === 'shipped'
         ? { status: to, shipped_at: at, updated_at: at }
-        : { status: to, completed_at: at, updated_at: at },
+        : { status: to, completed_at: at, completed_on: today(ctx), updated_at: at },
     )
     .where('id', '=', order.id)
     .execute();

@@ -169,6 +169,7 @@ export async function createOrder(trx: Tx, ctx: Ctx, spec: NewOrder): Promise<Or
     confirmed_at: spec.status === 'confirmed' ? at : null,
     shipped_at: null,
     completed_at: null,
+    completed_on: null,
     cancelled_at: null,
     cancel_reason: null,
     goods_total: priced.goodsTotal,

@@ -2,7 +2,8 @@
 // image, upsert and delete by key. One list for the device, the server's mirror and the wire.
 import type BetterSqlite3 from 'better-sqlite3';
 import { prepared } from '../../db/prepared';
-import { SYNCED_TABLES_V4 } from '../../db/migrations/004_sync';
+import { SYNCED_TABLES_V6 } from '../../db/migrations/006_completion_day';
+import { dayAt } from '../shared/days';
 
 export type Row = Record<string, unknown>;
 
@@ -12,7 +13,7 @@ export interface TableSpec {
   columns: string[];
 }
 
-export const SYNCED_TABLES: readonly TableSpec[] = Object.entries(SYNCED_TABLES_V4).map(
+export const SYNCED_TABLES: readonly TableSpec[] = Object.entries(SYNCED_TABLES_V6).map(
   ([name, [pk, cols]]) => ({ name, pk, columns: [...pk, ...cols] }),
 );
 
@@ -87,12 +88,29 @@ function tableSql(spec: TableSpec): TableSql {
   return t;
 }
 
+/**
+ * An order's image written before migration 6 (by an older server or device: a stored server
+ * row, an older device's first upload, an undo image taken before the update) has no
+ * completed_on. It gets the day migration 6 gives such orders: the day of completed_at in the
+ * business's time zone when the store has that setting, else in this process's zone.
+ */
+function withCompletionDay(sqlite: BetterSqlite3.Database, row: Row): Row {
+  if (row.completed_on !== undefined) return row;
+  const at = row.completed_at;
+  if (typeof at !== 'string') return { ...row, completed_on: null };
+  const zone = prepared(sqlite, "SELECT value FROM settings WHERE key = 'workspace.time_zone'")
+    .pluck()
+    .get() as string | undefined;
+  return { ...row, completed_on: dayAt(at, zone ? { timeZone: zone } : {}) };
+}
+
 export function rowOps(sqlite: BetterSqlite3.Database): RowOps {
   return {
     get(spec, key) {
       return prepared(sqlite, tableSql(spec).get).get(...keyValues(spec, key)) as Row | undefined;
     },
-    upsert(spec, row) {
+    upsert(spec, image) {
+      const row = spec.name === 'orders' ? withCompletionDay(sqlite, image) : image;
       prepared(sqlite, tableSql(spec).upsert).run(
         ...spec.columns.map((c) => (row[c] === undefined ? null : row[c])),
       );

@@ -6,6 +6,7 @@ import { sql as pnlRollup } from './002_pnl_rollup';
 import { sql as agentsCommissions } from './003_agents_commissions';
 import { sql as sync } from './004_sync';
 import { sql as commissionRollup } from './005_commission_rollup';
+import { sql as completionDay } from './006_completion_day';
 
 export interface Migration {
   version: number;
@@ -21,6 +22,7 @@ export const migrations: readonly Migration[] = [
   { version: 3, name: 'agents_commissions', sql: agentsCommissions },
   { version: 4, name: 'sync', sql: sync },
   { version: 5, name: 'commission_rollup', sql: commissionRollup },
+  { version: 6, name: 'completion_day', sql: completionDay },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;

@@ -182,7 +182,7 @@ export async function measureTopAgentStatement(
              sum(CASE WHEN completed_on <> '' AND completed_on <= ? THEN amount ELSE 0 END)
         FROM commission_daily WHERE agent_id = ? AND accrued_on BETWEEN ? AND ? GROUP BY level`);
     const settled = raw.prepare(`
-      SELECT e.level, s.status, o.status = 'completed' AND date(o.completed_at) <= ?, sum(e.amount)
+      SELECT e.level, s.status, o.status = 'completed' AND o.completed_on <= ?, sum(e.amount)
         FROM settlements s JOIN settlement_entries se ON se.settlement_id = s.id
         JOIN commission_entries e ON e.id = se.entry_id
         LEFT JOIN orders o ON o.id = e.order_id
@@ -194,7 +194,7 @@ export async function measureTopAgentStatement(
         LEFT JOIN orders o ON o.id = r.order_id
        WHERE s.agent_id = ? AND s.status = 'paid' AND r.accrued_on BETWEEN ? AND ?
          AND NOT EXISTS (SELECT 1 FROM settlement_entries x WHERE x.entry_id = r.id)
-         AND NOT coalesce(o.status = 'completed' AND date(o.completed_at) <= ?, 0)
+         AND NOT coalesce(o.status = 'completed' AND o.completed_on <= ?, 0)
        GROUP BY 1`);
     const viaRaw = await sample(() => {
       const day = cutoff.get(endDay, window);

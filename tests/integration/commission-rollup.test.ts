@@ -23,8 +23,13 @@ function tempFile(): string {
 
 const T = '2026-03-01T00:00:00.000Z';
 
-/** Agents, a plan, and orders 'o1' (completed on 2026-03-05), 'o2' (paid) with one line each. */
-function seedLedgerless(db: Database.Database): void {
+/**
+ * Agents, a plan, and orders 'o1' (completed on 2026-03-05, at noon UTC: that day in every zone
+ * the tests run in), 'o2' (paid) with one line each. withDay: the store has orders.completed_on
+ * (migration 6) and the order carries its completion day, as the services write it.
+ */
+function seedLedgerless(db: Database.Database, withDay = true): void {
+  const day = (d: string) => (withDay ? [', completed_on', `, ${d}`] : ['', '']);
   db.exec(`
     INSERT INTO products (id, sku, name, category, retail_price, created_at, updated_at)
       VALUES ('p1', 'SKU1', '赣南脐橙', '水果', 5990, '${T}', '${T}');
@@ -36,10 +41,10 @@ function seedLedgerless(db: Database.Database): void {
     INSERT INTO commission_plans (id, name, effective_from, base, direct_bp, level1_bp, created_at, updated_at)
       VALUES ('plan', '标准', '2026-01-01', 'net', 1000, 300, '${T}', '${T}');
     INSERT INTO orders (id, order_no, agent_id, status, ordered_on, paid_on, completed_at, goods_total,
-      total_due, paid_total, created_at, updated_at)
-      VALUES ('o1', 'N1', 'a2', 'completed', '2026-03-01', '2026-03-01', '2026-03-05T03:00:00.000Z',
-              10000, 10000, 10000, '${T}', '${T}'),
-             ('o2', 'N2', 'a2', 'paid', '2026-03-02', '2026-03-02', NULL, 20000, 20000, 20000, '${T}', '${T}');
+      total_due, paid_total, created_at, updated_at${day('')[0]})
+      VALUES ('o1', 'N1', 'a2', 'completed', '2026-03-01', '2026-03-01', '2026-03-05T12:00:00.000Z',
+              10000, 10000, 10000, '${T}', '${T}'${day("'2026-03-05'")[1]}),
+             ('o2', 'N2', 'a2', 'paid', '2026-03-02', '2026-03-02', NULL, 20000, 20000, 20000, '${T}', '${T}'${day('NULL')[1]});
     INSERT INTO order_lines (id, order_id, line_no, product_id, sku, product_name, category,
       quantity, unit_price, net_amount, unit_cost, cost)
       VALUES ('l1', 'o1', 1, 'p1', 'SKU1', '赣南脐橙', '水果', 1, 10000, 10000, 3000, 3000),
@@ -83,7 +88,7 @@ describe('commission rollup', () => {
   it('is filled from the ledger when a v3 store is migrated', async () => {
     const file = tempFile();
     const old = openStore(file, { targetVersion: 3 });
-    seedLedgerless(old.sqlite);
+    seedLedgerless(old.sqlite, false);
     insertEntry(old.sqlite, 'e1', 'o1', 'a2', 0, 1000);
     insertEntry(old.sqlite, 'e2', 'o1', 'a1', 1, 300);
     insertEntry(old.sqlite, 'e3', 'o2', 'a2', 0, 2000);
@@ -132,10 +137,12 @@ describe('commission rollup', () => {
       expect(rows(db)[0]).toMatchObject({ completed_on: '2026-03-05', amount: 1000 });
       // An order completed later; another replaced with a different completion day; one removed.
       db.exec(
-        "UPDATE orders SET status = 'completed', completed_at = '2026-03-09T23:30:00.000Z' WHERE id = 'o2'",
+        "UPDATE orders SET status = 'completed', completed_at = '2026-03-09T23:30:00.000Z', completed_on = '2026-03-10' WHERE id = 'o2'",
       );
       expect(commissionRollupProblems(biz)).toEqual([]);
-      db.exec("UPDATE orders SET completed_at = '2026-03-07T01:00:00.000Z' WHERE id = 'o1'");
+      db.exec(
+        "UPDATE orders SET completed_at = '2026-03-07T01:00:00.000Z', completed_on = '2026-03-07' WHERE id = 'o1'",
+      );
       expect(commissionRollupProblems(biz)).toEqual([]);
       db.exec("DELETE FROM orders WHERE id = 'o1'");
       expect(rows(db)).toContainEqual({
@@ -156,7 +163,7 @@ describe('commission rollup', () => {
           agent_id: 'a1',
           accrued_on: '2026-03-02',
           level: 0,
-          completed_on: '2026-03-09',
+          completed_on: '2026-03-10',
           amount: 1500,
         },
       ]);

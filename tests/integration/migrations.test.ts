@@ -8,6 +8,10 @@ import { join } from 'node:path';
 import { openStore, StoreTooNewError, checkIntegrity } from '../../db/store';
 import { LATEST_VERSION, migrations } from '../../db/migrations';
 import { rebuildPnl } from '../../db/pnl';
+import { COMMISSION_DAILY_SELECT_V6 } from '../../db/migrations/006_completion_day';
+import { dayAt } from '../../core/shared/days';
+import { commissionRollupProblems } from '../support/agent-fixtures';
+import type { TestBusiness } from '../support/store';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -62,6 +66,8 @@ const seedAt: Record<number, (db: Database.Database) => void> = {
   },
   // v5 adds only the commission rollup (derived; see commission-rollup.test.ts).
   5: (db) => seedAt[4]!(db),
+  // v6 adds orders.completed_on (see the completion-day test below).
+  6: (db) => seedAt[5]!(db),
 };
 
 describe('migrations', () => {
@@ -146,5 +152,75 @@ describe('migrations', () => {
     );
     expect(() => store.sqlite.exec("DELETE FROM expenses WHERE id = 'e1'")).toThrow(/append-only/);
     await store.close();
+  });
+  it('v5 -> v6: completion days backfilled in the local zone, the rollup rebuilt, captured', async () => {
+    const file = tempFile();
+    const old = openStore(file, { targetVersion: 5 });
+    seedAt[5]!(old.sqlite);
+    // A commission on o1 (agent a1), and o2 completed at 23:30 UTC: 07:30 the next day in China.
+    const done = '2026-03-15T23:30:00.000Z';
+    old.sqlite.exec(`
+      INSERT INTO commission_plans (id, name, effective_from, base, direct_bp, created_at, updated_at)
+        VALUES ('plan', '标准', '2025-01-01', 'net', 1000, '${T}', '${T}');
+      UPDATE orders SET agent_id = 'a1' WHERE id = 'o1';
+      INSERT INTO orders (id, order_no, agent_id, status, ordered_on, paid_on, completed_at, goods_total,
+        total_due, paid_total, created_at, updated_at)
+        VALUES ('o2', 'OLD-2', 'a1', 'completed', '2026-03-15', '2026-03-15', '${done}', 5990, 5990, 5990, '${T}', '${T}');
+      INSERT INTO order_lines (id, order_id, line_no, product_id, sku, product_name, category,
+        quantity, unit_price, net_amount, unit_cost, cost)
+        VALUES ('l2', 'o2', 1, 'p1', 'SKU1', '赣南脐橙', '水果', 1, 5990, 5990, 3000, 3000);
+      INSERT INTO commission_entries (id, kind, source_id, order_id, order_line_id, agent_id, level,
+        credited_agent_id, plan_id, base_amount, rate_bp, amount, accrued_on, created_at)
+        VALUES ('e1', 'accrual', 'o1', 'o1', 'l1', 'a1', 0, 'a1', 'plan', 11980, 1000, 1198, '2025-01-02', '${T}'),
+               ('e2', 'accrual', 'o2', 'o2', 'l2', 'a1', 0, 'a1', 'plan', 5990, 1000, 599, '2026-03-15', '${T}');`);
+    // What v5 rolled up: the UTC day.
+    expect(
+      old.sqlite
+        .prepare("SELECT completed_on FROM commission_daily WHERE accrued_on = '2026-03-15'")
+        .pluck()
+        .get(),
+    ).toBe('2026-03-15');
+    await old.close();
+
+    const store = openStore(file);
+    try {
+      const db = store.sqlite;
+      const days = db.prepare('SELECT id, completed_on FROM orders ORDER BY id').all();
+      // The day in this process's zone (the business's by default): 03-16 in Shanghai.
+      expect(days).toEqual([
+        { id: 'o1', completed_on: null },
+        { id: 'o2', completed_on: dayAt(done) },
+      ]);
+      if (process.env.TZ === 'Asia/Shanghai') expect(dayAt(done)).toBe('2026-03-16');
+      // commission_daily is its rebuild from the ledger, and follows the stored day.
+      const stored = db
+        .prepare('SELECT * FROM commission_daily WHERE amount <> 0 ORDER BY 1, 2, 3, 4')
+        .raw()
+        .all();
+      const rebuilt = db
+        .prepare(`SELECT * FROM (${COMMISSION_DAILY_SELECT_V6}) ORDER BY 1, 2, 3, 4`)
+        .raw()
+        .all();
+      expect(stored).toEqual(rebuilt);
+      expect(stored).toEqual([
+        ['a1', '2025-01-02', 0, '', 1198],
+        ['a1', '2026-03-15', 0, dayAt(done), 599],
+      ]);
+      expect(commissionRollupProblems({ store } as TestBusiness)).toEqual([]);
+      db.exec("UPDATE orders SET completed_on = '2026-03-20' WHERE id = 'o2'");
+      expect(commissionRollupProblems({ store } as TestBusiness)).toEqual([]);
+      // The orders sync capture takes the new column into the row's before image.
+      db.exec('UPDATE sync_capture SET seq = 7 WHERE id = 1');
+      db.exec("UPDATE orders SET completed_on = '2026-03-21' WHERE id = 'o2'");
+      db.exec('UPDATE sync_capture SET seq = NULL WHERE id = 1');
+      const before = db
+        .prepare("SELECT before FROM sync_undo WHERE seq = 7 AND tbl = 'orders' AND pk = 'o2'")
+        .pluck()
+        .get() as string;
+      expect(JSON.parse(before)).toMatchObject({ id: 'o2', completed_on: '2026-03-20' });
+      expect(checkIntegrity(db).ok).toBe(true);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -218,6 +218,7 @@ describe('order.create', () => {
         confirmed_at: null,
         shipped_at: null,
         completed_at: null,
+        completed_on: null,
         cancelled_at: null,
         cancel_reason: null,
         shipping_address: null,

@@ -6,7 +6,14 @@ import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { newBusiness, testClock, type TestBusiness } from '../support/store';
 import { addProduct, expectFailure } from '../support/order-fixtures';
-import { addChain, entries, paidSale, pnlCommissions } from '../support/agent-fixtures';
+import {
+  addChain,
+  commissionRollupProblems,
+  entries,
+  paidSale,
+  pnlCommissions,
+  reportMatchesEntries,
+} from '../support/agent-fixtures';
 import { runCli } from '../../core/cli/program';
 import { createCore } from '../../core/api/dispatcher';
 import { formatAmount } from '../../core/money';
@@ -47,6 +54,47 @@ async function setup() {
 }
 
 describe('commission status and settlements', () => {
+  it("counts the refund window from the completion day in the business's zone, not UTC", async () => {
+    // Paid and completed at 2026-03-15T23:30Z, which is 2026-03-16 07:30 in Shanghai: the
+    // business's completion day is 03-16, so a 7-day window ends on 03-23 (the UTC day 03-15
+    // made it payable on 03-22, a day early).
+    const clock = testClock('2026-03-15T23:30:00Z');
+    biz = await newBusiness({ clock });
+    const [, b] = await addChain(biz, 2);
+    await biz.core.invoke('plan.create', {
+      name: '标准方案',
+      effectiveFrom: '2026-01-01',
+      base: 'net',
+      rates: [1000, 500],
+    });
+    const p = await addProduct(biz, { retailPrice: 1000, stock: { quantity: 10, unitCost: 300 } });
+    const order = await paidSale(biz, b!, [{ productId: p, quantity: 2 }], '2026-03-16');
+    await biz.core.invoke('order.complete', { id: order.id });
+    expect(
+      biz.store.sqlite
+        .prepare('SELECT completed_on FROM orders WHERE id = ?')
+        .pluck()
+        .get(order.id),
+    ).toBe('2026-03-16');
+    expect(
+      await biz.core.invoke('commission.balances', { agentId: b!, asOf: '2026-03-22' }),
+    ).toMatchObject({ pending: 200, payable: 0 });
+    expect(
+      await biz.core.invoke('commission.balances', { agentId: b!, asOf: '2026-03-23' }),
+    ).toMatchObject({ pending: 0, payable: 200 });
+    // Per entry (entryStatusSql) the same, and the rollup equals the ledger.
+    const listed = async (asOf: string) =>
+      (await biz.core.invoke('commission.entries', { agentId: b!, asOf, limit: 50 })).map(
+        (e) => e.status,
+      );
+    expect(await listed('2026-03-22')).toEqual(['pending']);
+    expect(await listed('2026-03-23')).toEqual(['payable']);
+    expect(await reportMatchesEntries(biz, '2026-03-22')).toEqual([]);
+    expect(await reportMatchesEntries(biz, '2026-03-23')).toEqual([]);
+    expect(commissionRollupProblems(biz)).toEqual([]);
+    expect((await biz.core.invoke('figures.verify', {})).ok).toBe(true);
+  });
+
   it('moves pending -> payable after completion and the refund window, then settles', async () => {
     const { clock, a, b, p, order } = await setup();
     const lineId = order.lines[0]!.id;

@@ -160,7 +160,7 @@ export function commissionRollupProblems(biz: TestBusiness): string[] {
       db
         .prepare(
           `SELECT e.agent_id, e.accrued_on, e.level,
-                  CASE WHEN o.status = 'completed' THEN substr(o.completed_at, 1, 10) ELSE '' END AS completed_on,
+                  CASE WHEN o.status = 'completed' THEN coalesce(o.completed_on, '') ELSE '' END AS completed_on,
                   sum(e.amount) AS amount
              FROM commission_entries e LEFT JOIN orders o ON o.id = e.order_id
             GROUP BY 1, 2, 3, 4 HAVING sum(e.amount) <> 0`,

@@ -168,6 +168,7 @@ export async function order(biz: TestBusiness, o: OrderSpec): Promise<RecordedOr
         confirmed_at: T,
         shipped_at: null,
         completed_at: null,
+        completed_on: null,
         cancelled_at: null,
         cancel_reason: null,
         goods_total: goods,
